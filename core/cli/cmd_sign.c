@@ -1,0 +1,421 @@
+/* SPDX-License-Identifier: MIT */
+/* whk sign: signs a request as the provider would, for tests and curl. */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <jansson.h>
+
+#include "cli.h"
+
+static const char usage[] =
+    "usage: whk sign --provider NAME [--secret-env VAR | --secret-file FILE]\n"
+    "                --url PUBLIC_URL [FILE | --data DATA | --sample NAME]\n"
+    "                [--curl TARGET] [options]\n"
+    "\n"
+    "Signs a request for the public URL as the provider would and prints the\n"
+    "header lines it would send, or with --curl a command that posts the\n"
+    "signed request to a local TARGET.\n"
+    "\n"
+    "  -p, --provider NAME     provider ('whk providers' lists them)\n"
+    "      --secret-env VAR    read the secret from environment variable VAR\n"
+    "                          (default: the provider's, e.g. TWILIO_AUTH_TOKEN)\n"
+    "      --secret-file FILE  read the secret (or PEM private key) from FILE\n"
+    "      --url URL           public URL the provider requests\n"
+    "  -X, --method METHOD     request method (default POST)\n"
+    "  -H, --header 'N: V'     add or replace a header (repeatable)\n"
+    "  -d, --data DATA         body: text, @FILE, or @- for standard input;\n"
+    "                          without a Content-Type header it is sent as\n"
+    "                          application/x-www-form-urlencoded, as curl does\n"
+    "      --sample NAME       sign one of the provider's sample requests\n"
+    "      --timestamp SECONDS Unix time to sign with (default: now)\n"
+    "      --id ID             message id, for schemes that sign one\n"
+    "      --curl TARGET       print a curl command posting to TARGET; a\n"
+    "                          TARGET without a path gets the URL's path\n"
+    "      --json              print the URL and headers as JSON\n"
+    "  -h, --help              show this help\n"
+    "\n"
+    "Exit status: 0 signed, 2 usage or input error, 3 environment error.\n";
+
+enum { OPT_SECRET_ENV = 256, OPT_SECRET_FILE, OPT_URL, OPT_SAMPLE,
+       OPT_TIMESTAMP, OPT_ID, OPT_CURL, OPT_JSON };
+
+static const struct option options[] = {
+    {"provider", required_argument, NULL, 'p'},
+    {"secret-env", required_argument, NULL, OPT_SECRET_ENV},
+    {"secret-file", required_argument, NULL, OPT_SECRET_FILE},
+    {"url", required_argument, NULL, OPT_URL},
+    {"method", required_argument, NULL, 'X'},
+    {"header", required_argument, NULL, 'H'},
+    {"data", required_argument, NULL, 'd'},
+    {"sample", required_argument, NULL, OPT_SAMPLE},
+    {"timestamp", required_argument, NULL, OPT_TIMESTAMP},
+    {"id", required_argument, NULL, OPT_ID},
+    {"curl", required_argument, NULL, OPT_CURL},
+    {"json", no_argument, NULL, OPT_JSON},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
+};
+
+struct sign_args {
+    const char *provider;
+    const char *secret_env;
+    const char *secret_file;
+    struct whkp_request_options request;
+    int64_t timestamp;
+    int have_timestamp;
+    const char *id;
+    const char *curl_target;
+    int json;
+};
+
+static int parse_args(int argc, char **argv, struct sign_args *args)
+{
+    int opt;
+
+    optind = 1;
+    while ((opt = getopt_long(argc, argv, "p:X:H:d:h", options, NULL)) !=
+           -1) {
+        switch (opt) {
+        case 'p':
+            args->provider = optarg;
+            break;
+        case OPT_SECRET_ENV:
+            args->secret_env = optarg;
+            break;
+        case OPT_SECRET_FILE:
+            args->secret_file = optarg;
+            break;
+        case OPT_URL:
+            args->request.url = optarg;
+            break;
+        case 'X':
+            args->request.method = optarg;
+            break;
+        case 'H':
+            if (!whkp_request_options_add_header(&args->request, optarg))
+                return WHKP_EXIT_ENV;
+            break;
+        case 'd':
+            args->request.data = optarg;
+            break;
+        case OPT_SAMPLE:
+            args->request.sample = optarg;
+            break;
+        case OPT_TIMESTAMP:
+            if (!whkp_parse_seconds("--timestamp", optarg, &args->timestamp))
+                return WHKP_EXIT_USAGE;
+            args->have_timestamp = 1;
+            break;
+        case OPT_ID:
+            args->id = optarg;
+            break;
+        case OPT_CURL:
+            args->curl_target = optarg;
+            break;
+        case OPT_JSON:
+            args->json = 1;
+            break;
+        case 'h':
+            fputs(usage, stdout);
+            return -1;
+        default:
+            fputs("Try 'whk sign --help'.\n", stderr);
+            return WHKP_EXIT_USAGE;
+        }
+    }
+    if (optind < argc)
+        args->request.file = argv[optind++];
+    if (optind < argc) {
+        whkp_error("unexpected argument '%s'; sign takes one request file",
+                   argv[optind]);
+        return WHKP_EXIT_USAGE;
+    }
+    return WHKP_EXIT_OK;
+}
+
+/* Rejects a secret with surrounding whitespace, almost always a mistake. */
+static int check_whitespace(const struct whkp_secret *secret)
+{
+    const char *data = secret->data;
+    size_t len = secret->len;
+    const char *where;
+
+    if (len > 0 && data[len - 1] == '\n')
+        where = "ends with a newline";
+    else if (len > 0 && strchr(" \t\r", data[len - 1]))
+        where = "ends with whitespace";
+    else if (len > 0 && strchr(" \t\r\n", data[0]))
+        where = "starts with whitespace";
+    else
+        return WHKP_EXIT_OK;
+    whkp_error("the secret from %s %s; providers sign with the secret "
+               "alone, so remove the whitespace (write files with printf "
+               "'%%s', not echo)",
+               secret->source, where);
+    return WHKP_EXIT_ENV;
+}
+
+/* Returns 1 when header line index of after is absent from before. */
+static int is_new_line(const struct whk_request *before,
+                       const struct whk_request *after, size_t index)
+{
+    const char *name, *value, *old;
+
+    whk_request_header_at(after, index, &name, &value);
+    for (size_t n = 0; (old = whk_request_header_nth(before, name, n)); n++) {
+        if (strcmp(old, value) == 0)
+            return 0;
+    }
+    return 1;
+}
+
+static int skip_for_curl(const char *name)
+{
+    return strcasecmp(name, "Host") == 0 ||
+           strcasecmp(name, "Content-Length") == 0 ||
+           strcasecmp(name, "Transfer-Encoding") == 0 ||
+           strcasecmp(name, "Connection") == 0;
+}
+
+/*
+ * Returns TARGET, or TARGET with the public URL's path and query when it
+ * has no path of its own ("http://localhost:3000").
+ */
+static char *curl_url(const char *target, const char *url)
+{
+    struct whk_url_parts target_parts, url_parts;
+    const char *path_query;
+    size_t keep;
+    char *joined;
+
+    if (whk_url_split(target, &target_parts, NULL) != WHK_OK ||
+        whk_url_split(url, &url_parts, NULL) != WHK_OK)
+        return NULL;
+    if (target_parts.path.len > 1 || target_parts.query.ptr != NULL)
+        return strdup(target);
+
+    path_query = url_parts.path.ptr;
+    keep = (size_t)(target_parts.path.ptr - target);
+    if (asprintf(&joined, "%.*s%s%.*s", (int)keep, target,
+                 *path_query == '/' ? "" : "/",
+                 (int)strcspn(path_query, "#"), path_query) < 0)
+        return NULL;
+    return joined;
+}
+
+static void print_quoted(FILE *out, const char *prefix, const char *text)
+{
+    char *quoted = whkp_shell_quote(text, strlen(text));
+
+    fprintf(out, "%s%s", prefix, quoted ? quoted : "''");
+    free(quoted);
+}
+
+/* Prints a curl command that sends req, as signed, to target. */
+static int print_curl(const struct whk_request *req, const char *target,
+                      const char *data_option)
+{
+    size_t body_len, count = whk_request_header_count(req);
+    const char *body = whk_request_body(req, &body_len);
+    const char *url = whk_request_url(req);
+    char *full = curl_url(target, url);
+    struct whk_url_parts parts;
+
+    if (full == NULL) {
+        whkp_error("--curl '%s' is not an absolute URL such as "
+                   "http://localhost:3000",
+                   target);
+        return WHKP_EXIT_USAGE;
+    }
+    if (memchr(body, '\0', body_len) != NULL &&
+        (data_option == NULL || data_option[0] != '@' ||
+         strcmp(data_option, "@-") == 0)) {
+        whkp_error("the body contains NUL bytes, which a shell argument "
+                   "cannot hold; save it to a file and pass --data @FILE");
+        free(full);
+        return WHKP_EXIT_USAGE;
+    }
+
+    printf("curl -sS -g -X %s", whk_request_method(req));
+    print_quoted(stdout, " ", full);
+    /* Send what a tunnel forwards: the public host and the scheme. */
+    if (whk_url_split(url, &parts, NULL) == WHK_OK) {
+        char *line;
+
+        if (asprintf(&line, "Host: %.*s",
+                     (int)(parts.path.ptr - parts.host.ptr), parts.host.ptr) >
+            0) {
+            print_quoted(stdout, " -H ", line);
+            free(line);
+        }
+        if (whk_request_header(req, "X-Forwarded-Proto") == NULL &&
+            asprintf(&line, "X-Forwarded-Proto: %.*s", (int)parts.scheme.len,
+                     parts.scheme.ptr) > 0) {
+            print_quoted(stdout, " -H ", line);
+            free(line);
+        }
+    }
+    for (size_t i = 0; i < count; i++) {
+        const char *name, *value;
+        char *line;
+
+        whk_request_header_at(req, i, &name, &value);
+        if (skip_for_curl(name) || asprintf(&line, "%s: %s", name, value) < 0)
+            continue;
+        print_quoted(stdout, " -H ", line);
+        free(line);
+    }
+    if (data_option != NULL && data_option[0] == '@' &&
+        strcmp(data_option, "@-") != 0)
+        print_quoted(stdout, " --data-binary ", data_option);
+    else if (body_len > 0)
+        print_quoted(stdout, " --data-raw ", body);
+    putchar('\n');
+    free(full);
+    return WHKP_EXIT_OK;
+}
+
+static void print_headers(const struct whk_request *before,
+                          const struct whk_request *after, int json)
+{
+    size_t count = whk_request_header_count(after);
+    json_t *headers = json_array();
+
+    for (size_t i = 0; i < count; i++) {
+        const char *name, *value;
+
+        if (!is_new_line(before, after, i))
+            continue;
+        whk_request_header_at(after, i, &name, &value);
+        if (json)
+            json_array_append_new(headers, json_pack("{s:s, s:s}", "name",
+                                                     name, "value", value));
+        else
+            printf("%s: %s\n", name, value);
+    }
+    if (json) {
+        json_t *root = json_pack("{s:s, s:s, s:o}", "method",
+                                 whk_request_method(after), "url",
+                                 whk_request_url(after), "headers", headers);
+        char *text = json_dumps(root, JSON_INDENT(2));
+
+        if (text != NULL)
+            puts(text);
+        free(text);
+        json_decref(root);
+    } else {
+        json_decref(headers);
+    }
+}
+
+static int sign_request(const struct whk_provider *provider,
+                        const struct sign_args *args,
+                        const struct whkp_secret *secret,
+                        struct whk_request *req)
+{
+    struct whk_context *ctx = whk_context_new();
+    struct whk_error err = {0};
+    enum whk_status status;
+
+    if (ctx == NULL) {
+        whkp_error("out of memory");
+        return WHKP_EXIT_ENV;
+    }
+    if (args->have_timestamp)
+        whk_context_set_time(ctx, args->timestamp);
+    if (args->id != NULL)
+        whk_context_set_id(ctx, args->id);
+    status = whk_provider_sign(provider, ctx, req, whkp_secret_span(secret),
+                               &err);
+    whk_context_free(ctx);
+    if (status != WHK_OK) {
+        whkp_error("cannot sign: %s", err.text[0] ? err.text
+                                                   : whk_strerror(status));
+        return status == WHK_ERR_SECRET ? WHKP_EXIT_ENV : WHKP_EXIT_USAGE;
+    }
+    return WHKP_EXIT_OK;
+}
+
+static int run(struct sign_args *args)
+{
+    struct whk_registry *registry = NULL;
+    struct whk_provider *provider = NULL;
+    struct whk_request *req = NULL, *before = NULL;
+    struct whkp_secret secret = {0};
+    struct whk_error err = {0};
+    const struct whk_descriptor *d;
+    char *target = NULL, *url_before = NULL;
+    int status;
+
+    status = whkp_load_provider(args->provider, &registry, &provider);
+    if (status != WHKP_EXIT_OK)
+        goto out;
+    d = whk_provider_descriptor(provider);
+    status = whkp_build_request(&args->request, d, &req, &target);
+    if (status != WHKP_EXIT_OK)
+        goto out;
+
+    status = whkp_secret_load(args->secret_env, args->secret_file,
+                              d->secret.env, &secret);
+    if (status == WHKP_EXIT_OK)
+        status = check_whitespace(&secret);
+    if (status != WHKP_EXIT_OK)
+        goto out;
+    if (whk_provider_check_secret(provider, whkp_secret_span(&secret), 1,
+                                  &err) != WHK_OK) {
+        whkp_error("the secret from %s: %s", secret.source, err.text);
+        status = WHKP_EXIT_ENV;
+        goto out;
+    }
+
+    before = whk_request_copy(req);
+    url_before = strdup(whk_request_url(req));
+    if (before == NULL || url_before == NULL) {
+        whkp_error("out of memory");
+        status = WHKP_EXIT_ENV;
+        goto out;
+    }
+    status = sign_request(provider, args, &secret, req);
+    if (status != WHKP_EXIT_OK)
+        goto out;
+
+    if (strcmp(url_before, whk_request_url(req)) != 0)
+        whkp_note("the provider signs the URL %s; send the request there",
+                  whk_request_url(req));
+    if (args->curl_target != NULL) {
+        status = print_curl(req, args->curl_target, args->request.data);
+    } else {
+        print_headers(before, req, args->json);
+    }
+
+out:
+    whkp_secret_clear(&secret);
+    whk_request_free(req);
+    whk_request_free(before);
+    free(target);
+    free(url_before);
+    whk_provider_free(provider);
+    whk_registry_free(registry);
+    return status;
+}
+
+int whkp_cmd_sign(int argc, char **argv)
+{
+    struct sign_args args = {0};
+    int status = parse_args(argc, argv, &args);
+
+    if (status == WHKP_EXIT_OK && args.request.url == NULL &&
+        args.request.file == NULL) {
+        whkp_error("sign needs --url with the public URL the provider "
+                   "requests (the URL in its dashboard)");
+        status = WHKP_EXIT_USAGE;
+    }
+    if (status == WHKP_EXIT_OK)
+        status = run(&args);
+    else if (status < 0)
+        status = WHKP_EXIT_OK;
+    whkp_request_options_clear(&args.request);
+    return status;
+}

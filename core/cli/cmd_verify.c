@@ -1,0 +1,284 @@
+/* SPDX-License-Identifier: MIT */
+/* whk verify: checks a request's signature and explains a failure. */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "cli.h"
+
+static const char usage[] =
+    "usage: whk verify --provider NAME [--secret-env VAR | --secret-file FILE]\n"
+    "                  [--url PUBLIC_URL] [FILE | - | --data DATA] [options]\n"
+    "\n"
+    "Verifies the signature of a request the provider sent. FILE holds a raw\n"
+    "HTTP/1.1 request (what 'nc -l' captures) or a capture log written by\n"
+    "'whk listen'; '-' reads standard input.\n"
+    "\n"
+    "  -p, --provider NAME     provider ('whk providers' lists them)\n"
+    "      --secret-env VAR    read the secret from environment variable VAR\n"
+    "                          (default: the provider's, e.g. TWILIO_AUTH_TOKEN)\n"
+    "      --secret-file FILE  read the secret from FILE, bytes as they are\n"
+    "      --url URL           public URL set in the provider's dashboard;\n"
+    "                          default: the capture record's, else rebuilt\n"
+    "                          from Host and X-Forwarded-Proto\n"
+    "      --id ID             capture record to verify (default: the last)\n"
+    "  -X, --method METHOD     request method for --data (default POST)\n"
+    "  -H, --header 'N: V'     add or replace a header (repeatable)\n"
+    "  -d, --data DATA         body: text, @FILE, or @- for standard input\n"
+    "      --tolerance SECONDS timestamp tolerance, for schemes with one\n"
+    "      --now SECONDS       verify as of this Unix time\n"
+    "      --json              print the verdict as JSON\n"
+    "  -h, --help              show this help\n"
+    "\n"
+    "Exit status: 0 valid, 1 invalid, 2 usage or input error, 3 environment\n"
+    "error (secret unset, plugin missing or rejected).\n";
+
+enum { OPT_SECRET_ENV = 256, OPT_SECRET_FILE, OPT_URL, OPT_ID, OPT_JSON,
+       OPT_TOLERANCE, OPT_NOW };
+
+static const struct option options[] = {
+    {"provider", required_argument, NULL, 'p'},
+    {"secret-env", required_argument, NULL, OPT_SECRET_ENV},
+    {"secret-file", required_argument, NULL, OPT_SECRET_FILE},
+    {"url", required_argument, NULL, OPT_URL},
+    {"id", required_argument, NULL, OPT_ID},
+    {"method", required_argument, NULL, 'X'},
+    {"header", required_argument, NULL, 'H'},
+    {"data", required_argument, NULL, 'd'},
+    {"tolerance", required_argument, NULL, OPT_TOLERANCE},
+    {"now", required_argument, NULL, OPT_NOW},
+    {"json", no_argument, NULL, OPT_JSON},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
+};
+
+struct verify_args {
+    const char *provider;
+    const char *secret_env;
+    const char *secret_file;
+    struct whkp_request_options request;
+    int64_t tolerance;
+    int64_t now;
+    int have_now;
+    int json;
+};
+
+static int parse_args(int argc, char **argv, struct verify_args *args)
+{
+    int opt;
+
+    args->tolerance = -1;
+    optind = 1;
+    while ((opt = getopt_long(argc, argv, "p:X:H:d:h", options, NULL)) !=
+           -1) {
+        switch (opt) {
+        case 'p':
+            args->provider = optarg;
+            break;
+        case OPT_SECRET_ENV:
+            args->secret_env = optarg;
+            break;
+        case OPT_SECRET_FILE:
+            args->secret_file = optarg;
+            break;
+        case OPT_URL:
+            args->request.url = optarg;
+            break;
+        case OPT_ID:
+            args->request.record_id = optarg;
+            break;
+        case 'X':
+            args->request.method = optarg;
+            break;
+        case 'H':
+            if (!whkp_request_options_add_header(&args->request, optarg))
+                return WHKP_EXIT_ENV;
+            break;
+        case 'd':
+            args->request.data = optarg;
+            break;
+        case OPT_TOLERANCE:
+            if (!whkp_parse_seconds("--tolerance", optarg, &args->tolerance))
+                return WHKP_EXIT_USAGE;
+            break;
+        case OPT_NOW:
+            if (!whkp_parse_seconds("--now", optarg, &args->now))
+                return WHKP_EXIT_USAGE;
+            args->have_now = 1;
+            break;
+        case OPT_JSON:
+            args->json = 1;
+            break;
+        case 'h':
+            fputs(usage, stdout);
+            return -1;
+        default:
+            fputs("Try 'whk verify --help'.\n", stderr);
+            return WHKP_EXIT_USAGE;
+        }
+    }
+    if (optind < argc)
+        args->request.file = argv[optind++];
+    if (optind < argc) {
+        whkp_error("unexpected argument '%s'; verify takes one request file",
+                   argv[optind]);
+        return WHKP_EXIT_USAGE;
+    }
+    return WHKP_EXIT_OK;
+}
+
+static const char *status_word(enum whk_verdict_status status)
+{
+    switch (status) {
+    case WHK_VALID:
+        return "valid";
+    case WHK_INVALID:
+        return "invalid";
+    case WHK_NOT_APPLICABLE:
+        break;
+    }
+    return "not applicable";
+}
+
+static void print_text(const struct whk_descriptor *d,
+                       const struct whk_verdict *verdict,
+                       const struct whkp_diagnosis *diagnosis)
+{
+    const struct whk_failure *failure =
+        whkp_failure_for(d, whk_verdict_reason(verdict));
+
+    printf("%s: %s\n", status_word(whk_verdict_status(verdict)),
+           whk_verdict_text(verdict));
+    for (size_t i = 0; i < whk_verdict_note_count(verdict); i++)
+        printf("  note:  %s\n", whk_verdict_note_at(verdict, i));
+    for (size_t i = 0; i < diagnosis->hint_count; i++)
+        printf("  hint:  %s\n", diagnosis->hints[i]);
+    if (diagnosis->cause != NULL)
+        printf("  cause: %s\n", diagnosis->cause);
+    if (diagnosis->fix != NULL)
+        printf("  fix:   %s\n", diagnosis->fix);
+    else if (failure != NULL && whk_verdict_status(verdict) != WHK_VALID)
+        printf("  fix:   %s\n", failure->fix);
+}
+
+static json_t *string_array(const char *const *items, size_t count)
+{
+    json_t *array = json_array();
+
+    for (size_t i = 0; i < count; i++)
+        json_array_append_new(array, json_string(items[i]));
+    return array;
+}
+
+static void print_json(const struct whk_provider *provider,
+                       const struct whk_request *req,
+                       const struct whk_verdict *verdict,
+                       const struct whkp_diagnosis *diagnosis)
+{
+    const struct whk_descriptor *d = whk_provider_descriptor(provider);
+    const struct whk_failure *failure =
+        whkp_failure_for(d, whk_verdict_reason(verdict));
+    const char *notes[WHK_VERDICT_MAX_NOTES];
+    size_t note_count = whk_verdict_note_count(verdict);
+    const char *fix = diagnosis->fix;
+    json_t *root;
+    char *text;
+
+    for (size_t i = 0; i < note_count; i++)
+        notes[i] = whk_verdict_note_at(verdict, i);
+    if (fix == NULL && failure != NULL &&
+        whk_verdict_status(verdict) != WHK_VALID)
+        fix = failure->fix;
+
+    root = json_pack("{s:s, s:s, s:b, s:s, s:s, s:s?, s:o, s:o, s:s?, s:s?, "
+                     "s:s?}",
+                     "provider", whk_provider_name(provider), "status",
+                     status_word(whk_verdict_status(verdict)), "valid",
+                     whk_verdict_status(verdict) == WHK_VALID, "reason",
+                     whk_reason_name(whk_verdict_reason(verdict)), "message",
+                     whk_verdict_text(verdict), "url", whk_request_url(req),
+                     "notes", string_array(notes, note_count), "hints",
+                     string_array((const char *const *)diagnosis->hints,
+                                  diagnosis->hint_count),
+                     "cause", diagnosis->cause, "fix", fix, "matching_url",
+                     diagnosis->url);
+    text = json_dumps(root, JSON_INDENT(2));
+    if (text != NULL)
+        puts(text);
+    free(text);
+    json_decref(root);
+}
+
+static int run(struct verify_args *args)
+{
+    struct whk_registry *registry = NULL;
+    struct whk_provider *provider = NULL;
+    struct whk_request *req = NULL;
+    struct whk_context *ctx = NULL;
+    struct whk_verdict *verdict = NULL;
+    struct whkp_secret secret = {0};
+    struct whkp_diagnosis diagnosis = {0};
+    const struct whk_descriptor *d;
+    char *target = NULL;
+    int status;
+
+    status = whkp_load_provider(args->provider, &registry, &provider);
+    if (status != WHKP_EXIT_OK)
+        goto out;
+    d = whk_provider_descriptor(provider);
+
+    status = whkp_build_request(&args->request, d, &req, &target);
+    if (status != WHKP_EXIT_OK)
+        goto out;
+    status = whkp_secret_load(args->secret_env, args->secret_file,
+                              d->secret.env, &secret);
+    if (status != WHKP_EXIT_OK)
+        goto out;
+
+    ctx = whk_context_new();
+    verdict = whk_verdict_new();
+    if (ctx == NULL || verdict == NULL) {
+        whkp_error("out of memory");
+        status = WHKP_EXIT_ENV;
+        goto out;
+    }
+    whk_context_set_tolerance(ctx, args->tolerance);
+    if (args->have_now)
+        whk_context_set_time(ctx, args->now);
+
+    whk_provider_verify(provider, ctx, req, whkp_secret_span(&secret),
+                        verdict);
+    whkp_diagnose(provider, ctx, req, target, &secret, verdict, &diagnosis);
+    if (args->json)
+        print_json(provider, req, verdict, &diagnosis);
+    else
+        print_text(d, verdict, &diagnosis);
+    status = whk_verdict_status(verdict) == WHK_VALID ? WHKP_EXIT_OK
+                                                       : WHKP_EXIT_INVALID;
+
+out:
+    whkp_diagnosis_clear(&diagnosis);
+    whkp_secret_clear(&secret);
+    whk_verdict_free(verdict);
+    whk_context_free(ctx);
+    whk_request_free(req);
+    free(target);
+    whk_provider_free(provider);
+    whk_registry_free(registry);
+    return status;
+}
+
+int whkp_cmd_verify(int argc, char **argv)
+{
+    struct verify_args args = {0};
+    int status = parse_args(argc, argv, &args);
+
+    if (status == WHKP_EXIT_OK)
+        status = run(&args);
+    else if (status < 0)
+        status = WHKP_EXIT_OK;
+    whkp_request_options_clear(&args.request);
+    return status;
+}

@@ -1,0 +1,407 @@
+/* SPDX-License-Identifier: MIT */
+/* Building the request a command works on from files, samples or flags. */
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "cli.h"
+
+/* Largest request file or --data file read; bodies beyond are refused. */
+#define MAX_REQUEST_SIZE ((size_t)128 * 1024 * 1024)
+
+int whkp_request_options_add_header(struct whkp_request_options *opts,
+                                    const char *line)
+{
+    const char **grown = realloc(opts->headers, (opts->header_count + 1) *
+                                                    sizeof(*opts->headers));
+
+    if (grown == NULL)
+        return 0;
+    opts->headers = grown;
+    opts->headers[opts->header_count++] = line;
+    return 1;
+}
+
+void whkp_request_options_clear(struct whkp_request_options *opts)
+{
+    free(opts->headers);
+    opts->headers = NULL;
+    opts->header_count = 0;
+}
+
+int whkp_parse_seconds(const char *option, const char *text, int64_t *value)
+{
+    if (!whk_parse_int64(text, strlen(text), value)) {
+        whkp_error("%s '%s' is not a whole number of seconds", option, text);
+        return 0;
+    }
+    return 1;
+}
+
+int whkp_load_provider(const char *name, struct whk_registry **registry,
+                       struct whk_provider **provider)
+{
+    struct whk_error err = {0};
+
+    if (name == NULL) {
+        whkp_error("no provider given; pass --provider NAME ('whk "
+                   "providers' lists them)");
+        return WHKP_EXIT_USAGE;
+    }
+    if (whk_registry_open(registry, NULL, NULL, &err) != WHK_OK) {
+        whkp_error("%s", err.text);
+        return WHKP_EXIT_ENV;
+    }
+    if (whk_provider_load(*registry, name, provider, &err) != WHK_OK) {
+        const char *problem;
+
+        whkp_error("%s", err.text);
+        for (size_t i = 0;
+             (problem = whk_registry_problem_at(*registry, i)) != NULL; i++)
+            whkp_note("skipped %s", problem);
+        return err.status == WHK_ERR_NOT_FOUND ? WHKP_EXIT_USAGE
+                                               : WHKP_EXIT_ENV;
+    }
+    return WHKP_EXIT_OK;
+}
+
+/* Adds "Name: value" to req, replacing earlier lines of that name. */
+static int add_header_option(struct whk_request *req, const char *line)
+{
+    const char *colon = strchr(line, ':'), *value;
+    char *name;
+    enum whk_status status;
+
+    if (colon == NULL || colon == line) {
+        whkp_error("--header '%s' is not 'Name: value'", line);
+        return 0;
+    }
+    value = colon + 1;
+    while (*value == ' ' || *value == '\t')
+        value++;
+    name = strndup(line, (size_t)(colon - line));
+    status = name ? whk_request_set_header(req, name, value)
+                  : WHK_ERR_NO_MEMORY;
+    free(name);
+    if (status != WHK_OK) {
+        whkp_error("--header '%s': %s", line, whk_strerror(status));
+        return 0;
+    }
+    return 1;
+}
+
+static const struct whk_sample *find_sample(const struct whk_descriptor *d,
+                                            const char *name)
+{
+    for (const struct whk_sample *s = d->samples; s && s->name; s++) {
+        if (strcmp(s->name, name) == 0)
+            return s;
+    }
+    whkp_error("provider %s has no sample '%s'; its samples are:", d->name,
+               name);
+    for (const struct whk_sample *s = d->samples; s && s->name; s++)
+        fprintf(stderr, "  %s\n", s->name);
+    return NULL;
+}
+
+/* Returns url with suffix appended to its path, before any query. */
+static char *append_path(const char *url, const char *suffix)
+{
+    struct whk_url_parts parts;
+    size_t cut;
+    char *out;
+
+    if (whk_url_split(url, &parts, NULL) != WHK_OK)
+        return NULL;
+    cut = (size_t)(parts.path.ptr - url) + parts.path.len;
+    if (parts.path.len > 0 && url[cut - 1] == '/' && suffix[0] == '/')
+        cut--;
+    out = malloc(strlen(url) + strlen(suffix) + 1);
+    if (out == NULL)
+        return NULL;
+    memcpy(out, url, cut);
+    strcpy(out + cut, suffix);
+    strcat(out, url + (size_t)(parts.path.ptr - url) + parts.path.len);
+    return out;
+}
+
+static int sample_request(const struct whkp_request_options *opts,
+                          const struct whk_descriptor *d,
+                          struct whk_request *req, char **url)
+{
+    const struct whk_sample *sample = find_sample(d, opts->sample);
+
+    if (sample == NULL)
+        return WHKP_EXIT_USAGE;
+    if (whk_request_set_method(req, sample->method ? sample->method
+                                                   : "POST") != WHK_OK ||
+        (sample->content_type &&
+         whk_request_set_header(req, "Content-Type",
+                                sample->content_type) != WHK_OK))
+        return WHKP_EXIT_USAGE;
+    for (const char *const *h = sample->headers; h && *h; h++) {
+        if (!add_header_option(req, *h))
+            return WHKP_EXIT_USAGE;
+    }
+    whk_request_set_body(req, sample->body ? sample->body : "",
+                         sample->body ? strlen(sample->body) : 0);
+
+    if (opts->url != NULL && sample->path_suffix != NULL) {
+        *url = append_path(opts->url, sample->path_suffix);
+        if (*url == NULL) {
+            whkp_error("invalid URL '%s'", opts->url);
+            return WHKP_EXIT_USAGE;
+        }
+    }
+    return WHKP_EXIT_OK;
+}
+
+/* Reads --data: a literal, "@FILE" or "@-" for standard input. */
+static int data_request(const struct whkp_request_options *opts,
+                        struct whk_request *req)
+{
+    struct whk_error err = {0};
+    char *body = NULL;
+    size_t len;
+
+    if (opts->data == NULL)
+        return WHKP_EXIT_OK;
+    if (opts->data[0] == '@') {
+        if (whkp_read_file(opts->data + 1, MAX_REQUEST_SIZE, &body, &len,
+                           &err) != WHK_OK) {
+            whkp_error("--data: %s", err.text);
+            return WHKP_EXIT_USAGE;
+        }
+        whk_request_set_body(req, body, len);
+        free(body);
+    } else {
+        whk_request_set_body(req, opts->data, strlen(opts->data));
+    }
+    return WHKP_EXIT_OK;
+}
+
+static int is_record(const char *data, size_t len)
+{
+    size_t i = 0;
+
+    while (i < len && isspace((unsigned char)data[i]))
+        i++;
+    return i < len && data[i] == '{';
+}
+
+/* Reads a raw HTTP request or a capture record from opts->file. */
+static int file_request(const struct whkp_request_options *opts,
+                        struct whk_request **req, char **target, char **url)
+{
+    const char *name = strcmp(opts->file, "-") == 0 ? "standard input"
+                                                    : opts->file;
+    struct whk_error err = {0};
+    struct whkp_record record;
+    char *data;
+    size_t len;
+    enum whk_status status;
+
+    if (whkp_read_file(opts->file, MAX_REQUEST_SIZE, &data, &len, &err) !=
+        WHK_OK) {
+        whkp_error("%s", err.text);
+        return WHKP_EXIT_USAGE;
+    }
+    if (!is_record(data, len)) {
+        status = whkp_parse_http(data, len, req, target, &err);
+        free(data);
+        if (status != WHK_OK) {
+            whkp_error("%s: %s", name, err.text);
+            return WHKP_EXIT_USAGE;
+        }
+        return WHKP_EXIT_OK;
+    }
+
+    status = whkp_record_read(data, len, opts->record_id, &record, &err);
+    free(data);
+    if (status != WHK_OK) {
+        whkp_error("%s: %s", name, err.text);
+        return WHKP_EXIT_USAGE;
+    }
+    if (opts->record_id == NULL && record.id != NULL)
+        whkp_note("using capture record %s, the last in %s (choose one "
+                  "with --id)",
+                  record.id, name);
+    *req = record.request;
+    *target = record.target;
+    *url = record.url;
+    record.request = NULL;
+    record.target = NULL;
+    record.url = NULL;
+    whkp_record_clear(&record);
+    return WHKP_EXIT_OK;
+}
+
+/*
+ * Rebuilds the public URL from Host and X-Forwarded-Proto, as an app
+ * behind a proxy would. Returns NULL when there is no Host header.
+ */
+static char *rebuild_url(const struct whk_request *req, const char *target)
+{
+    const char *host = whk_request_header(req, "X-Forwarded-Host");
+    const char *proto = whk_request_header(req, "X-Forwarded-Proto");
+    char *url;
+
+    if (host == NULL)
+        host = whk_request_header(req, "Host");
+    if (host == NULL || *host == '\0' || target[0] != '/')
+        return NULL;
+    if (proto == NULL || *proto == '\0')
+        proto = "https";
+    url = malloc(strlen(proto) + strlen(host) + strlen(target) + 4);
+    if (url != NULL)
+        sprintf(url, "%.*s://%s%s", (int)strcspn(proto, ", "), proto, host,
+                target);
+    return url;
+}
+
+/* Chooses the URL: --url, the record's, absolute-form, else rebuilt. */
+static int resolve_url(const struct whkp_request_options *opts,
+                       struct whk_request *req, const char *target,
+                       char **url)
+{
+    struct whk_error err = {0};
+    struct whk_url_parts parts;
+
+    if (*url == NULL && opts->url != NULL)
+        *url = strdup(opts->url);
+    if (*url == NULL && target && strstr(target, "://") != NULL)
+        *url = strdup(target);
+    if (*url == NULL && target != NULL) {
+        *url = rebuild_url(req, target);
+        if (*url != NULL)
+            whkp_warning("no --url given: using %s, rebuilt from the Host "
+                         "and X-Forwarded-Proto headers; pass --url with "
+                         "the public URL set in the provider's dashboard",
+                         *url);
+    }
+    if (*url == NULL) {
+        whkp_error("no public URL: pass --url with the URL set in the "
+                   "provider's dashboard");
+        return WHKP_EXIT_USAGE;
+    }
+    if (whk_url_split(*url, &parts, &err) != WHK_OK) {
+        whkp_error("%s", err.text);
+        return WHKP_EXIT_USAGE;
+    }
+    return whk_request_set_url(req, *url) == WHK_OK ? WHKP_EXIT_OK
+                                                     : WHKP_EXIT_USAGE;
+}
+
+/* Returns the path and query of url, for a request line. */
+static char *target_of(const char *url)
+{
+    struct whk_url_parts parts;
+    const char *start, *end;
+
+    if (whk_url_split(url, &parts, NULL) != WHK_OK)
+        return strdup("/");
+    start = parts.path.ptr;
+    end = parts.query.ptr ? parts.query.ptr + parts.query.len
+                          : parts.path.ptr + parts.path.len;
+    if (start == end)
+        return strdup("/");
+    if (*start != '/') {
+        char *target = malloc((size_t)(end - start) + 2);
+        if (target != NULL)
+            sprintf(target, "/%.*s", (int)(end - start), start);
+        return target;
+    }
+    return strndup(start, (size_t)(end - start));
+}
+
+static int conflicting_sources(const struct whkp_request_options *opts)
+{
+    int sources = (opts->file != NULL) + (opts->data != NULL) +
+                  (opts->sample != NULL);
+
+    if (sources > 1) {
+        whkp_error("give one request source: a FILE, --data or --sample");
+        return 1;
+    }
+    if (sources == 0 && opts->header_count == 0) {
+        whkp_error("no request given: pass a FILE with a raw HTTP request or "
+                   "capture record ('-' reads standard input), --data, or "
+                   "--sample NAME");
+        return 1;
+    }
+    return 0;
+}
+
+/* Adds the form Content-Type that curl sends with --data, when absent. */
+static void default_content_type(struct whk_request *req)
+{
+    size_t len;
+    const char *body = whk_request_body(req, &len);
+
+    if (whk_request_header(req, "Content-Type") != NULL || len == 0)
+        return;
+    whk_request_set_header(req, "Content-Type",
+                           "application/x-www-form-urlencoded");
+    if (body[strspn(body, " \t\r\n")] == '{' ||
+        body[strspn(body, " \t\r\n")] == '[')
+        whkp_note("the body looks like JSON but has no Content-Type; using "
+                  "application/x-www-form-urlencoded as curl does (add "
+                  "--header 'Content-Type: application/json')");
+}
+
+int whkp_build_request(const struct whkp_request_options *opts,
+                       const struct whk_descriptor *descriptor,
+                       struct whk_request **request, char **target)
+{
+    struct whk_request *req = NULL;
+    char *url = NULL;
+    int status;
+
+    *target = NULL;
+    if (conflicting_sources(opts))
+        return WHKP_EXIT_USAGE;
+
+    if (opts->file != NULL) {
+        status = file_request(opts, &req, target, &url);
+    } else {
+        req = whk_request_new();
+        if (req == NULL)
+            return WHKP_EXIT_ENV;
+        status = opts->sample ? sample_request(opts, descriptor, req, &url)
+                              : data_request(opts, req);
+    }
+    if (status != WHKP_EXIT_OK)
+        goto out;
+
+    for (size_t i = 0; i < opts->header_count; i++) {
+        if (!add_header_option(req, opts->headers[i])) {
+            status = WHKP_EXIT_USAGE;
+            goto out;
+        }
+    }
+    if (opts->method != NULL)
+        whk_request_set_method(req, opts->method);
+    if (opts->data != NULL)
+        default_content_type(req);
+
+    if (opts->url != NULL && opts->file != NULL) {
+        free(url);
+        url = NULL;
+    }
+    status = resolve_url(opts, req, *target, &url);
+    if (status == WHKP_EXIT_OK && *target == NULL)
+        *target = target_of(url);
+
+out:
+    free(url);
+    if (status != WHKP_EXIT_OK) {
+        whk_request_free(req);
+        free(*target);
+        *target = NULL;
+        return status;
+    }
+    *request = req;
+    return WHKP_EXIT_OK;
+}

@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: MIT */
+/* Secrets from an environment variable or a file; never printed. */
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/crypto.h>
+
+#include "cli.h"
+
+/* Secrets and PEM keys are short; a larger file is the wrong file. */
+#define MAX_SECRET_FILE_SIZE (64 * 1024)
+
+static int load_env(const char *name, struct whkp_secret *secret)
+{
+    const char *value = getenv(name);
+
+    snprintf(secret->source, sizeof(secret->source),
+             "environment variable %s", name);
+    if (value == NULL) {
+        whkp_error("environment variable %s is not set; export it with the "
+                   "provider's secret, or pass --secret-file FILE",
+                   name);
+        return WHKP_EXIT_ENV;
+    }
+    if (*value == '\0') {
+        whkp_error("environment variable %s is empty; set it to the "
+                   "provider's secret",
+                   name);
+        return WHKP_EXIT_ENV;
+    }
+    secret->len = strlen(value);
+    secret->data = malloc(secret->len + 1);
+    if (secret->data == NULL) {
+        whkp_error("out of memory");
+        return WHKP_EXIT_ENV;
+    }
+    memcpy(secret->data, value, secret->len + 1);
+    return WHKP_EXIT_OK;
+}
+
+static int load_file(const char *path, struct whkp_secret *secret)
+{
+    struct whk_error err = {0};
+
+    snprintf(secret->source, sizeof(secret->source), "file %s", path);
+    if (whkp_read_file(path, MAX_SECRET_FILE_SIZE, &secret->data,
+                       &secret->len, &err) != WHK_OK) {
+        whkp_error("cannot read the secret: %s", err.text);
+        return WHKP_EXIT_ENV;
+    }
+    if (secret->len == 0) {
+        whkp_error("secret file %s is empty; write the provider's secret "
+                   "into it",
+                   path);
+        return WHKP_EXIT_ENV;
+    }
+    return WHKP_EXIT_OK;
+}
+
+int whkp_secret_load(const char *env, const char *file,
+                     const char *default_env, struct whkp_secret *secret)
+{
+    memset(secret, 0, sizeof(*secret));
+    if (env != NULL && file != NULL) {
+        whkp_error("give either --secret-env or --secret-file, not both");
+        return WHKP_EXIT_USAGE;
+    }
+    if (file != NULL)
+        return load_file(file, secret);
+    if (env == NULL && default_env == NULL) {
+        whkp_error("this provider declares no secret variable; pass "
+                   "--secret-env VAR or --secret-file FILE");
+        return WHKP_EXIT_USAGE;
+    }
+    return load_env(env ? env : default_env, secret);
+}
+
+void whkp_secret_clear(struct whkp_secret *secret)
+{
+    if (secret->data != NULL) {
+        OPENSSL_cleanse(secret->data, secret->len);
+        free(secret->data);
+    }
+    memset(secret, 0, sizeof(*secret));
+}
+
+struct whk_span whkp_secret_span(const struct whkp_secret *secret)
+{
+    struct whk_span span = {secret->data, secret->len};
+    return span;
+}

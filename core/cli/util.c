@@ -1,0 +1,169 @@
+/* SPDX-License-Identifier: MIT */
+/* Messages, file reading, shell quoting and template expansion. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+static void message(const char *kind, const char *format, va_list args)
+{
+    fprintf(stderr, "whk: %s: ", kind);
+    vfprintf(stderr, format, args);
+    fputc('\n', stderr);
+}
+
+void whkp_error(const char *format, ...)
+{
+    va_list args;
+
+    va_start(args, format);
+    message("error", format, args);
+    va_end(args);
+}
+
+void whkp_warning(const char *format, ...)
+{
+    va_list args;
+
+    va_start(args, format);
+    message("warning", format, args);
+    va_end(args);
+}
+
+void whkp_note(const char *format, ...)
+{
+    va_list args;
+
+    va_start(args, format);
+    message("note", format, args);
+    va_end(args);
+}
+
+enum whk_status whkp_read_file(const char *path, size_t max_size,
+                               char **data, size_t *len,
+                               struct whk_error *err)
+{
+    FILE *file = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+    const char *name = file == stdin ? "standard input" : path;
+    size_t size = 0, capacity = 0;
+    char *buffer = NULL;
+    enum whk_status status = WHK_OK;
+
+    if (file == NULL)
+        return whk_error_set(err, WHK_ERR_IO, "cannot open %s: %s", path,
+                             strerror(errno));
+    for (;;) {
+        size_t got;
+
+        if (size == capacity) {
+            char *grown;
+
+            capacity = capacity ? 2 * capacity : 65536;
+            grown = realloc(buffer, capacity + 1);
+            if (grown == NULL) {
+                status = whk_error_set(err, WHK_ERR_NO_MEMORY,
+                                       "out of memory reading %s", name);
+                break;
+            }
+            buffer = grown;
+        }
+        got = fread(buffer + size, 1, capacity - size, file);
+        size += got;
+        if (size > max_size) {
+            status = whk_error_set(err, WHK_ERR_INVALID,
+                                   "%s is larger than the limit of %zu bytes",
+                                   name, max_size);
+            break;
+        }
+        if (got == 0) {
+            if (ferror(file))
+                status = whk_error_set(err, WHK_ERR_IO, "cannot read %s: %s",
+                                       name, strerror(errno));
+            break;
+        }
+    }
+    if (file != stdin)
+        fclose(file);
+
+    if (status != WHK_OK) {
+        free(buffer);
+        return status;
+    }
+    buffer[size] = '\0';
+    *data = buffer;
+    *len = size;
+    return WHK_OK;
+}
+
+char *whkp_shell_quote(const char *text, size_t len)
+{
+    char *quoted = malloc(4 * len + 3), *out = quoted;
+
+    if (quoted == NULL)
+        return NULL;
+    *out++ = '\'';
+    for (size_t i = 0; i < len; i++) {
+        if (text[i] == '\'') {
+            memcpy(out, "'\\''", 4);
+            out += 4;
+        } else {
+            *out++ = text[i];
+        }
+    }
+    *out++ = '\'';
+    *out = '\0';
+    return quoted;
+}
+
+char *whkp_expand_template(const char *template, const char *webhook_url,
+                           const char *status_url, const char *secret_env)
+{
+    static const char *const names[] = {"{{WEBHOOK_URL}}", "{{PUBLIC_URL}}",
+                                        "{{STATUS_CALLBACK_URL}}",
+                                        "{{SECRET_ENV}}"};
+    const char *values[] = {webhook_url, webhook_url, status_url,
+                            secret_env};
+    char *text = NULL;
+    size_t size = 0;
+    FILE *out = open_memstream(&text, &size);
+
+    if (out == NULL)
+        return NULL;
+    while (*template) {
+        size_t i;
+
+        for (i = 0; i < 4; i++) {
+            size_t name_len = strlen(names[i]);
+
+            if (strncmp(template, names[i], name_len) == 0) {
+                /* An unknown value keeps its placeholder visible. */
+                fputs(values[i] ? values[i] : names[i], out);
+                template += name_len;
+                break;
+            }
+        }
+        if (i == 4)
+            fputc(*template++, out);
+    }
+    if (fclose(out) != 0) {
+        free(text);
+        return NULL;
+    }
+    return text;
+}
+
+const struct whk_failure *
+whkp_failure_for(const struct whk_descriptor *descriptor,
+                 enum whk_reason reason)
+{
+    if (descriptor->failures == NULL || reason == WHK_REASON_NONE)
+        return NULL;
+    for (const struct whk_failure *f = descriptor->failures; f->symptom;
+         f++) {
+        if (f->reason == reason)
+            return f;
+    }
+    return NULL;
+}

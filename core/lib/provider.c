@@ -1,0 +1,314 @@
+/* SPDX-License-Identifier: MIT */
+/* Loading provider plugins through libltdl and calling their callbacks. */
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <ltdl.h>
+
+#include "internal.h"
+#include "registry.h"
+
+struct whk_provider {
+    char *name;
+    char *path;
+    lt_dlhandle handle;
+    void *state;
+    int initialized; /* init succeeded, so fini must run */
+    struct whk_descriptor descriptor;
+};
+
+/* The smallest descriptor this host accepts: ABI 1 up to verify. */
+#define MIN_DESCRIPTOR_SIZE                                                   \
+    (offsetof(struct whk_descriptor, verify) +                                \
+     sizeof(((struct whk_descriptor *)0)->verify))
+
+/*
+ * Opens path with RTLD_NOW to learn the real cause of a failure, because
+ * lt_dlerror() reports "file not found" for any dlopen() error, and
+ * libltdl binds lazily, so an unresolved symbol would otherwise surface
+ * only as a crash at its first call. Returns the probe handle, which keeps
+ * the object resident while libltdl opens it.
+ */
+static void *probe(const char *path, struct whk_error *err)
+{
+    void *handle = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+    const char *cause;
+
+    if (handle != NULL)
+        return handle;
+    cause = dlerror();
+    if (cause == NULL)
+        cause = "unknown dlopen error";
+
+    if (strstr(cause, "undefined symbol") != NULL)
+        whk_error_set(err, WHK_ERR_PLUGIN,
+                      "plugin %s has an unresolved symbol (%s); rebuild it "
+                      "against this libwhk with -Wl,-z,now "
+                      "-Wl,--no-undefined",
+                      path, cause);
+    else if (strstr(cause, "invalid ELF header") != NULL ||
+             strstr(cause, "file too short") != NULL)
+        whk_error_set(err, WHK_ERR_PLUGIN,
+                      "plugin %s is not a shared object (%s); reinstall the "
+                      "provider or point its providers.d entry at a .so file",
+                      path, cause);
+    else
+        whk_error_set(err, WHK_ERR_PLUGIN, "cannot load plugin %s: %s", path,
+                      cause);
+    return NULL;
+}
+
+static enum whk_status check_descriptor(const char *path,
+                                        const struct whk_descriptor *found,
+                                        struct whk_error *err)
+{
+    if (found->abi_version != WHK_ABI_VERSION)
+        return whk_error_set(err, WHK_ERR_PLUGIN,
+                             "plugin %s was built for whk plugin ABI %u, but "
+                             "this whk supports ABI %u; rebuild the plugin "
+                             "with this whk's SDK",
+                             path, found->abi_version, WHK_ABI_VERSION);
+    if (found->size < MIN_DESCRIPTOR_SIZE)
+        return whk_error_set(err, WHK_ERR_PLUGIN,
+                             "plugin %s has a descriptor of %u bytes, smaller "
+                             "than the %zu bytes of ABI %u; rebuild the "
+                             "plugin with this whk's SDK",
+                             path, found->size, (size_t)MIN_DESCRIPTOR_SIZE,
+                             WHK_ABI_VERSION);
+    return WHK_OK;
+}
+
+static enum whk_status check_callbacks(const char *path,
+                                       const struct whk_descriptor *d,
+                                       struct whk_error *err)
+{
+    if (d->name == NULL || d->sign == NULL || d->verify == NULL ||
+        d->signature_headers == NULL || d->signature_headers[0] == NULL)
+        return whk_error_set(err, WHK_ERR_PLUGIN,
+                             "plugin %s has an incomplete descriptor: name, "
+                             "signature_headers, sign and verify are "
+                             "required",
+                             path);
+    return WHK_OK;
+}
+
+/* Copies the declaration fields, name through failures, from decls. */
+static void apply_declarations(struct whk_descriptor *d,
+                               const struct whk_descriptor *decls)
+{
+    size_t start = offsetof(struct whk_descriptor, name);
+    size_t end = offsetof(struct whk_descriptor, failures) +
+                 sizeof(d->failures);
+
+    memcpy((char *)d + start, (const char *)decls + start, end - start);
+}
+
+static enum whk_status find_descriptor(struct whk_provider *p,
+                                       struct whk_error *err)
+{
+    const struct whk_descriptor *found;
+    size_t copy;
+
+    found = lt_dlsym(p->handle, "whk_descriptor");
+    if (found == NULL)
+        return whk_error_set(err, WHK_ERR_PLUGIN,
+                             "plugin %s exports no whk_descriptor symbol (a "
+                             "plugin defines it with WHK_DESCRIPTOR(module)); "
+                             "it is not a whk provider plugin",
+                             p->path);
+    if (check_descriptor(p->path, found, err) != WHK_OK)
+        return WHK_ERR_PLUGIN;
+
+    copy = found->size < sizeof(p->descriptor) ? found->size
+                                                : sizeof(p->descriptor);
+    memcpy(&p->descriptor, found, copy);
+    p->descriptor.size = sizeof(p->descriptor);
+    return check_callbacks(p->path, &p->descriptor, err);
+}
+
+static enum whk_status run_init(struct whk_provider *p, const char *json,
+                                struct whk_error *err)
+{
+    const struct whk_descriptor *decls = NULL;
+    struct whk_error init_err = {0};
+
+    if (p->descriptor.init == NULL)
+        return WHK_OK;
+    if (p->descriptor.init(json ? json : "{}", &p->state, &decls,
+                           &init_err) != WHK_OK)
+        return whk_error_set(err, WHK_ERR_PLUGIN,
+                             "plugin %s failed to initialize: %s", p->path,
+                             init_err.text[0] ? init_err.text
+                                              : "no reason given");
+    p->initialized = 1;
+    if (decls != NULL) {
+        apply_declarations(&p->descriptor, decls);
+        return check_callbacks(p->path, &p->descriptor, err);
+    }
+    return WHK_OK;
+}
+
+enum whk_status whk_provider_load_file(const char *path,
+                                       const char *entry_json,
+                                       struct whk_provider **provider,
+                                       struct whk_error *err)
+{
+    struct whk_provider *p = NULL;
+    struct stat st;
+    void *probe_handle = NULL;
+    enum whk_status status = WHK_ERR_PLUGIN;
+
+    if (stat(path, &st) != 0)
+        return whk_error_set(err, WHK_ERR_PLUGIN, "plugin %s: %s", path,
+                             strerror(errno));
+    if (!S_ISREG(st.st_mode))
+        return whk_error_set(err, WHK_ERR_PLUGIN,
+                             "plugin %s is not a regular file", path);
+
+    p = calloc(1, sizeof(*p));
+    if (p == NULL || (p->path = whkp_strndup(path, strlen(path))) == NULL) {
+        status = whk_error_set(err, WHK_ERR_NO_MEMORY, "out of memory");
+        goto out;
+    }
+    if (lt_dlinit() != 0) {
+        whk_error_set(err, status, "libltdl failed to initialize: %s",
+                      lt_dlerror());
+        goto out;
+    }
+
+    probe_handle = probe(path, err);
+    if (probe_handle == NULL)
+        goto out_exit;
+    p->handle = lt_dlopen(path);
+    if (p->handle == NULL) {
+        whk_error_set(err, status, "libltdl cannot open plugin %s: %s", path,
+                      lt_dlerror());
+        goto out_exit;
+    }
+    if (find_descriptor(p, err) != WHK_OK ||
+        run_init(p, entry_json, err) != WHK_OK)
+        goto out_exit;
+
+    p->name = whkp_strndup(p->descriptor.name, strlen(p->descriptor.name));
+    if (p->name == NULL) {
+        status = whk_error_set(err, WHK_ERR_NO_MEMORY, "out of memory");
+        goto out_exit;
+    }
+    status = WHK_OK;
+    *provider = p;
+    p = NULL;
+    goto out;
+
+out_exit:
+    whk_provider_free(p);
+    p = NULL;
+out:
+    if (probe_handle != NULL)
+        dlclose(probe_handle);
+    if (p != NULL) {
+        free(p->path);
+        free(p);
+    }
+    return status;
+}
+
+enum whk_status whk_provider_load(const struct whk_registry *registry,
+                                  const char *name,
+                                  struct whk_provider **provider,
+                                  struct whk_error *err)
+{
+    const struct whk_entry *entry = whk_registry_find(registry, name);
+    struct whk_provider *p;
+    char *copy;
+
+    if (entry == NULL)
+        return whk_error_set(err, WHK_ERR_NOT_FOUND,
+                             "unknown provider '%s'; 'whk providers' lists "
+                             "the installed ones (searched %s)",
+                             name, whk_registry_providers_path(registry));
+    if (entry->module_path == NULL)
+        return whk_error_set(err, WHK_ERR_PLUGIN,
+                             "plugin '%s.so' for provider '%s' (named by %s) "
+                             "was not found in %s; install the provider's "
+                             "plugin or remove %s",
+                             entry->module, name, entry->file,
+                             whk_registry_plugin_path(registry), entry->file);
+
+    if (whk_provider_load_file(entry->module_path, entry->json, &p, err) !=
+        WHK_OK)
+        return WHK_ERR_PLUGIN;
+
+    copy = whkp_strndup(entry->name, strlen(entry->name));
+    if (copy == NULL) {
+        whk_provider_free(p);
+        return whk_error_set(err, WHK_ERR_NO_MEMORY, "out of memory");
+    }
+    free(p->name);
+    p->name = copy;
+    *provider = p;
+    return WHK_OK;
+}
+
+void whk_provider_free(struct whk_provider *p)
+{
+    if (p == NULL)
+        return;
+    if (p->initialized && p->descriptor.fini != NULL)
+        p->descriptor.fini(p->state);
+    if (p->handle != NULL)
+        lt_dlclose(p->handle);
+    lt_dlexit();
+    free(p->name);
+    free(p->path);
+    free(p);
+}
+
+const char *whk_provider_name(const struct whk_provider *p)
+{
+    return p->name;
+}
+
+const char *whk_provider_path(const struct whk_provider *p)
+{
+    return p->path;
+}
+
+const struct whk_descriptor *
+whk_provider_descriptor(const struct whk_provider *p)
+{
+    return &p->descriptor;
+}
+
+enum whk_status whk_provider_check_secret(const struct whk_provider *p,
+                                          struct whk_span secret,
+                                          int for_signing,
+                                          struct whk_error *err)
+{
+    if (secret.len == 0)
+        return whk_error_set(err, WHK_ERR_SECRET, "the secret is empty");
+    if (p->descriptor.check_secret == NULL)
+        return WHK_OK;
+    return p->descriptor.check_secret(p->state, secret, for_signing, err);
+}
+
+enum whk_status whk_provider_sign(const struct whk_provider *p,
+                                  const struct whk_context *ctx,
+                                  struct whk_request *req,
+                                  struct whk_span secret,
+                                  struct whk_error *err)
+{
+    return p->descriptor.sign(p->state, ctx, req, secret, err);
+}
+
+void whk_provider_verify(const struct whk_provider *p,
+                         const struct whk_context *ctx,
+                         const struct whk_request *req,
+                         struct whk_span secret, struct whk_verdict *verdict)
+{
+    whk_verdict_reset(verdict);
+    p->descriptor.verify(p->state, ctx, req, secret, verdict);
+}

@@ -1,0 +1,449 @@
+/* SPDX-License-Identifier: MIT */
+/* The providers.d registry: entries read from JSON files, no plugin loaded. */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <dlfcn.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "internal.h"
+#include "registry.h"
+
+struct whk_registry {
+    struct whk_entry *entries;
+    size_t count;
+    char **problems;
+    size_t problem_count;
+    char *providers_path;
+    char *plugin_path;
+};
+
+static int is_directory(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+static int is_file(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/*
+ * Returns the folder that holds libwhk itself, found through dladdr(), so
+ * that a build tree or an install in any prefix finds its own plugins.
+ */
+static char *library_directory(void)
+{
+    Dl_info info;
+    char *resolved, *slash;
+
+    if (dladdr((void *)library_directory, &info) == 0 ||
+        info.dli_fname == NULL)
+        return NULL;
+    resolved = realpath(info.dli_fname, NULL);
+    if (resolved == NULL)
+        return NULL;
+    slash = strrchr(resolved, '/');
+    if (slash != NULL)
+        *slash = '\0';
+    return resolved;
+}
+
+/*
+ * Picks a search path: the environment variable when set, else the folder
+ * relative to libwhk when it exists, else the compiled-in folder.
+ */
+static char *default_path(const char *variable, const char *relative,
+                          const char *absolute)
+{
+    const char *value = getenv(variable);
+    char *base, *candidate;
+
+    if (value != NULL && *value != '\0')
+        return whkp_strndup(value, strlen(value));
+
+    base = library_directory();
+    if (base != NULL) {
+        candidate = whkp_format("%s/%s", base, relative);
+        free(base);
+        if (candidate != NULL && is_directory(candidate))
+            return candidate;
+        free(candidate);
+    }
+    return whkp_strndup(absolute, strlen(absolute));
+}
+
+static void add_problem(struct whk_registry *reg, char *text)
+{
+    char **grown;
+
+    if (text == NULL)
+        return;
+    grown = realloc(reg->problems, (reg->problem_count + 1) * sizeof(*grown));
+    if (grown == NULL) {
+        free(text);
+        return;
+    }
+    reg->problems = grown;
+    reg->problems[reg->problem_count++] = text;
+}
+
+static void free_entry(struct whk_entry *entry)
+{
+    free(entry->name);
+    free(entry->title);
+    free(entry->summary);
+    free(entry->module);
+    free(entry->file);
+    free(entry->module_path);
+    free(entry->json);
+}
+
+static int valid_provider_name(const char *name)
+{
+    if (*name == '\0' || strlen(name) > 64)
+        return 0;
+    for (const char *p = name; *p; p++) {
+        int ok = (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+                 (p != name && (*p == '-' || *p == '_'));
+        if (!ok)
+            return 0;
+    }
+    return 1;
+}
+
+/* Finds module's plugin file in the plugin folders; NULL when absent. */
+static char *resolve_module(const char *module, const char *plugin_path)
+{
+    const char *dir = plugin_path;
+
+    if (module[0] == '/')
+        return is_file(module) ? whkp_strndup(module, strlen(module)) : NULL;
+
+    while (dir != NULL && *dir != '\0') {
+        const char *colon = strchr(dir, ':');
+        size_t len = colon ? (size_t)(colon - dir) : strlen(dir);
+        char *candidate = whkp_format("%.*s/%s.so", (int)len, dir, module);
+
+        if (candidate != NULL && is_file(candidate))
+            return candidate;
+        free(candidate);
+        dir = colon ? colon + 1 : NULL;
+    }
+    return NULL;
+}
+
+static const char *optional_string(json_t *root, const char *key)
+{
+    json_t *value = json_object_get(root, key);
+    return json_is_string(value) ? json_string_value(value) : NULL;
+}
+
+/* Checks an entry's keys; returns a problem text, or NULL when valid. */
+static char *check_entry(const char *file, json_t *root)
+{
+    static const char *const text_keys[] = {"title", "summary", NULL};
+    json_t *name, *module;
+
+    if (!json_is_object(root))
+        return whkp_format("%s: the entry must be a JSON object", file);
+
+    name = json_object_get(root, "name");
+    if (!json_is_string(name))
+        return whkp_format("%s: key 'name' is missing or not a string", file);
+    if (!valid_provider_name(json_string_value(name)))
+        return whkp_format("%s: key 'name' is '%s'; use lowercase letters, "
+                           "digits, '-' and '_'",
+                           file, json_string_value(name));
+
+    module = json_object_get(root, "module");
+    if (!json_is_string(module) || json_string_length(module) == 0)
+        return whkp_format("%s: key 'module' is missing or not a non-empty "
+                           "string; name the plugin file without '.so'",
+                           file);
+    if (json_string_value(module)[0] != '/' &&
+        strchr(json_string_value(module), '/') != NULL)
+        return whkp_format("%s: key 'module' is '%s'; give a bare module "
+                           "name or an absolute path",
+                           file, json_string_value(module));
+
+    for (size_t i = 0; text_keys[i] != NULL; i++) {
+        json_t *value = json_object_get(root, text_keys[i]);
+        if (value != NULL && !json_is_string(value))
+            return whkp_format("%s: key '%s' must be a string", file,
+                               text_keys[i]);
+    }
+    return NULL;
+}
+
+static int find_index(const struct whk_registry *reg, const char *name)
+{
+    for (size_t i = 0; i < reg->count; i++) {
+        if (strcmp(reg->entries[i].name, name) == 0)
+            return (int)i;
+    }
+    return -1;
+}
+
+static enum whk_status add_entry(struct whk_registry *reg, const char *file,
+                                 json_t *root)
+{
+    struct whk_entry entry = {0}, *grown;
+    const char *name = json_string_value(json_object_get(root, "name"));
+    const char *title = optional_string(root, "title");
+    const char *summary = optional_string(root, "summary");
+    const char *module = json_string_value(json_object_get(root, "module"));
+    int existing = find_index(reg, name);
+
+    if (existing >= 0) {
+        add_problem(reg, whkp_format("%s: provider '%s' is already defined "
+                                     "by %s; this file is ignored",
+                                     file, name,
+                                     reg->entries[existing].file));
+        return WHK_OK;
+    }
+
+    entry.name = whkp_strndup(name, strlen(name));
+    entry.title = whkp_strndup(title ? title : name,
+                               strlen(title ? title : name));
+    entry.summary = whkp_strndup(summary ? summary : "",
+                                 strlen(summary ? summary : ""));
+    entry.module = whkp_strndup(module, strlen(module));
+    entry.file = whkp_strndup(file, strlen(file));
+    entry.module_path = resolve_module(module, reg->plugin_path);
+    entry.json = json_dumps(root, JSON_COMPACT);
+    grown = realloc(reg->entries, (reg->count + 1) * sizeof(*grown));
+    if (!entry.name || !entry.title || !entry.summary || !entry.module ||
+        !entry.file || !entry.json || grown == NULL) {
+        free_entry(&entry);
+        if (grown != NULL)
+            reg->entries = grown;
+        return WHK_ERR_NO_MEMORY;
+    }
+    reg->entries = grown;
+    reg->entries[reg->count++] = entry;
+    return WHK_OK;
+}
+
+static enum whk_status read_entry(struct whk_registry *reg, const char *file)
+{
+    json_error_t error;
+    json_t *root = json_load_file(file, JSON_REJECT_DUPLICATES, &error);
+    enum whk_status status = WHK_OK;
+    char *problem;
+
+    if (root == NULL) {
+        add_problem(reg, whkp_format("%s:%d:%d: invalid JSON: %s", file,
+                                     error.line, error.column, error.text));
+        return WHK_OK;
+    }
+    problem = check_entry(file, root);
+    if (problem != NULL)
+        add_problem(reg, problem);
+    else
+        status = add_entry(reg, file, root);
+    json_decref(root);
+    return status;
+}
+
+static int has_json_suffix(const char *name)
+{
+    size_t len = strlen(name);
+    return len > 5 && strcmp(name + len - 5, ".json") == 0;
+}
+
+static int compare_strings(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Reads one folder's *.json files in name order. */
+static enum whk_status read_directory(struct whk_registry *reg,
+                                      const char *dir)
+{
+    DIR *handle = opendir(dir);
+    struct dirent *item;
+    char **names = NULL;
+    size_t count = 0;
+    enum whk_status status = WHK_OK;
+
+    if (handle == NULL)
+        return WHK_OK;
+    while ((item = readdir(handle)) != NULL) {
+        char **grown;
+
+        if (item->d_name[0] == '.' || !has_json_suffix(item->d_name))
+            continue;
+        grown = realloc(names, (count + 1) * sizeof(*names));
+        if (grown == NULL) {
+            status = WHK_ERR_NO_MEMORY;
+            break;
+        }
+        names = grown;
+        names[count] = whkp_format("%s/%s", dir, item->d_name);
+        if (names[count] == NULL) {
+            status = WHK_ERR_NO_MEMORY;
+            break;
+        }
+        count++;
+    }
+    closedir(handle);
+
+    if (count > 0)
+        qsort(names, count, sizeof(*names), compare_strings);
+    for (size_t i = 0; i < count; i++) {
+        if (status == WHK_OK)
+            status = read_entry(reg, names[i]);
+        free(names[i]);
+    }
+    free(names);
+    return status;
+}
+
+static int compare_entries(const void *a, const void *b)
+{
+    const struct whk_entry *x = a, *y = b;
+    return strcmp(x->name, y->name);
+}
+
+enum whk_status whk_registry_open(struct whk_registry **registry,
+                                  const char *providers_path,
+                                  const char *plugin_path,
+                                  struct whk_error *err)
+{
+    struct whk_registry *reg = calloc(1, sizeof(*reg));
+    enum whk_status status = WHK_ERR_NO_MEMORY;
+    const char *dir;
+
+    if (reg == NULL)
+        goto out;
+    reg->providers_path =
+        providers_path ? whkp_strndup(providers_path, strlen(providers_path))
+                       : default_path("WHK_PROVIDERS_PATH",
+                                      WHK_PROVIDERS_DIR_FROM_LIB,
+                                      WHK_PROVIDERS_DIR);
+    reg->plugin_path =
+        plugin_path ? whkp_strndup(plugin_path, strlen(plugin_path))
+                    : default_path("WHK_PLUGIN_PATH", WHK_PLUGIN_DIR_FROM_LIB,
+                                   WHK_PLUGIN_DIR);
+    if (reg->providers_path == NULL || reg->plugin_path == NULL)
+        goto out;
+
+    status = WHK_OK;
+    for (dir = reg->providers_path; status == WHK_OK && dir && *dir;) {
+        const char *colon = strchr(dir, ':');
+        char *one = whkp_strndup(dir, colon ? (size_t)(colon - dir)
+                                            : strlen(dir));
+        status = one ? read_directory(reg, one) : WHK_ERR_NO_MEMORY;
+        free(one);
+        dir = colon ? colon + 1 : NULL;
+    }
+    if (reg->count > 1)
+        qsort(reg->entries, reg->count, sizeof(*reg->entries),
+              compare_entries);
+
+out:
+    if (status != WHK_OK) {
+        whk_registry_free(reg);
+        return whk_error_set(err, status,
+                             "out of memory reading providers.d");
+    }
+    *registry = reg;
+    return WHK_OK;
+}
+
+void whk_registry_free(struct whk_registry *reg)
+{
+    if (reg == NULL)
+        return;
+    for (size_t i = 0; i < reg->count; i++)
+        free_entry(&reg->entries[i]);
+    for (size_t i = 0; i < reg->problem_count; i++)
+        free(reg->problems[i]);
+    free(reg->entries);
+    free(reg->problems);
+    free(reg->providers_path);
+    free(reg->plugin_path);
+    free(reg);
+}
+
+size_t whk_registry_count(const struct whk_registry *reg)
+{
+    return reg->count;
+}
+
+const struct whk_entry *whk_registry_at(const struct whk_registry *reg,
+                                        size_t index)
+{
+    return index < reg->count ? &reg->entries[index] : NULL;
+}
+
+const struct whk_entry *whk_registry_find(const struct whk_registry *reg,
+                                          const char *name)
+{
+    int index = find_index(reg, name);
+    return index >= 0 ? &reg->entries[index] : NULL;
+}
+
+size_t whk_registry_problem_count(const struct whk_registry *reg)
+{
+    return reg->problem_count;
+}
+
+const char *whk_registry_problem_at(const struct whk_registry *reg,
+                                    size_t index)
+{
+    return index < reg->problem_count ? reg->problems[index] : NULL;
+}
+
+const char *whk_registry_providers_path(const struct whk_registry *reg)
+{
+    return reg->providers_path;
+}
+
+const char *whk_registry_plugin_path(const struct whk_registry *reg)
+{
+    return reg->plugin_path;
+}
+
+const char *whk_entry_name(const struct whk_entry *entry)
+{
+    return entry->name;
+}
+
+const char *whk_entry_title(const struct whk_entry *entry)
+{
+    return entry->title;
+}
+
+const char *whk_entry_summary(const struct whk_entry *entry)
+{
+    return entry->summary;
+}
+
+const char *whk_entry_module(const struct whk_entry *entry)
+{
+    return entry->module;
+}
+
+const char *whk_entry_file(const struct whk_entry *entry)
+{
+    return entry->file;
+}
+
+const char *whk_entry_module_path(const struct whk_entry *entry)
+{
+    return entry->module_path;
+}
+
+const char *whk_entry_json(const struct whk_entry *entry)
+{
+    return entry->json;
+}

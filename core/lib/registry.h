@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: MIT */
+/* The providers.d entry structure, shared by the registry and the loader. */
+#ifndef WHK_REGISTRY_H
+#define WHK_REGISTRY_H
+
+struct whk_entry {
+    char *name;
+    char *title;
+    char *summary;
+    char *module;
+    char *file;
+    char *module_path; /* NULL when no plugin file was found */
+    char *json;
+};
+
+#endif

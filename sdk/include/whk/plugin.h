@@ -1,0 +1,178 @@
+/* SPDX-License-Identifier: MIT */
+/* The versioned descriptor that every provider plugin exports. */
+#ifndef WHK_PLUGIN_H
+#define WHK_PLUGIN_H
+
+#include <whk/common.h>
+#include <whk/request.h>
+#include <whk/verify.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/*
+ * Version of the descriptor layout. The host rejects a plugin whose
+ * abi_version differs. Within one version, fields are only appended to
+ * struct whk_descriptor: a plugin with a smaller size gets the newer fields
+ * as zero, and a larger one has its extra fields ignored. Any change to the
+ * table structures below (fields, samples, keys, failures) raises the
+ * version.
+ */
+#define WHK_ABI_VERSION 1
+
+/* Where a provider's secret comes from and what it looks like. */
+enum whk_secret_kind {
+    WHK_SECRET_SHARED = 0,     /* the same secret signs and verifies */
+    WHK_SECRET_PUBLIC_KEY = 1  /* verify with a public key, sign with a
+                                  private key in PEM */
+};
+
+struct whk_secret_decl {
+    enum whk_secret_kind kind;
+    const char *env;         /* usual variable name: "TWILIO_AUTH_TOKEN" */
+    const char *form;        /* "32 hexadecimal characters" */
+    const char *where;       /* where the dashboard shows it */
+};
+
+/*
+ * One row of the table a user fills in the provider's dashboard. value is
+ * a template; the host replaces {{WEBHOOK_URL}}, {{STATUS_CALLBACK_URL}},
+ * {{PUBLIC_URL}} and {{SECRET_ENV}}. A table ends with a row whose name is
+ * NULL.
+ */
+struct whk_field {
+    const char *section;     /* page or panel: "Messaging Configuration" */
+    const char *name;        /* label on the page: "A message comes in" */
+    const char *value;       /* "{{WEBHOOK_URL}}" or literal "HTTP POST" */
+    const char *note;
+    int optional;
+};
+
+/*
+ * A request the provider really sends. The host posts it to the webhook
+ * URL, with path_suffix appended to the URL's path when set. headers holds
+ * extra "Name: value" lines, NULL-terminated, or is NULL. A table ends with
+ * a sample whose name is NULL.
+ */
+struct whk_sample {
+    const char *name;        /* "inbound-sms", used on the command line */
+    const char *description;
+    const char *method;
+    const char *path_suffix;
+    const char *content_type;
+    const char *body;
+    const char *const *headers;
+};
+
+/* Where an idempotency key is found in a delivery. */
+enum whk_key_source {
+    WHK_KEY_PARAM = 1,  /* a form parameter */
+    WHK_KEY_HEADER = 2, /* a header */
+    WHK_KEY_JSON = 3    /* a JSON body member, as a JSON Pointer "/id" */
+};
+
+/* A table of keys ends with an entry whose name is NULL. */
+struct whk_key {
+    enum whk_key_source source;
+    const char *name;
+};
+
+/* The response the provider expects from the endpoint. */
+struct whk_response_decl {
+    int status;               /* 200; 0 accepts any 2xx */
+    const char *content_type; /* media type, or NULL for any */
+    const char *body;         /* what a stand-in receiver answers */
+    const char *format;       /* "xml", "json", "text" or NULL for any */
+};
+
+/* A common failure. A table ends with an entry whose symptom is NULL. */
+struct whk_failure {
+    const char *symptom;     /* "403 Forbidden from your app" */
+    const char *cause;
+    const char *fix;
+    enum whk_reason reason;  /* verdicts this failure explains, or NONE */
+};
+
+/* Descriptor flags. */
+#define WHK_SIGNS_URL    0x1u /* the signature covers the request URL */
+#define WHK_SIGNS_PARAMS 0x2u /* it covers decoded form parameters */
+
+/*
+ * A provider plugin. Export exactly one, const, with WHK_DESCRIPTOR().
+ * Tables and strings must stay valid while the plugin is loaded.
+ */
+struct whk_descriptor {
+    unsigned int abi_version; /* WHK_ABI_VERSION */
+    unsigned int size;        /* sizeof(struct whk_descriptor) */
+
+    const char *name;         /* default provider name: "twilio" */
+    const char *title;        /* "Twilio" */
+    const char *summary;      /* one line */
+    const char *docs_url;     /* the provider's signature documentation */
+    const char *algorithm;    /* one line: "HMAC-SHA1 of URL + params" */
+    const char *const *signature_headers; /* NULL-terminated */
+    unsigned int flags;       /* WHK_SIGNS_* */
+    struct whk_secret_decl secret;
+    const struct whk_field *fields;
+    const struct whk_sample *samples;
+    const struct whk_key *idempotency_keys;
+    struct whk_response_decl response;
+    unsigned int timeout_ms;  /* the provider gives up after this */
+    const char *timeout_error; /* what the provider reports then */
+    const char *retries;      /* retry behaviour, one sentence */
+    int tolerance_seconds;    /* default timestamp tolerance; 0: none */
+    const struct whk_failure *failures;
+
+    /*
+     * Optional. Called once after loading with the provider's providers.d
+     * entry as JSON text. It may store per-provider state in *state and
+     * point *declarations at a descriptor whose declaration fields (name
+     * through failures) replace this one's, for modules that serve
+     * several providers from data. Returns WHK_OK or an error in err.
+     */
+    enum whk_status (*init)(const char *entry_json, void **state,
+                            const struct whk_descriptor **declarations,
+                            struct whk_error *err);
+
+    /* Optional. Releases what init allocated. */
+    void (*fini)(void *state);
+
+    /*
+     * Optional. Checks a secret's form before use (signing when
+     * for_signing is 1). Returns WHK_OK, or WHK_ERR_SECRET with a message
+     * naming what is wrong and the fix. Must not copy the secret into err.
+     */
+    enum whk_status (*check_secret)(void *state, struct whk_span secret,
+                                    int for_signing, struct whk_error *err);
+
+    /*
+     * Signs req in place: sets the signature header(s) and anything else
+     * the provider adds (a timestamp header, a query parameter). The URL
+     * to sign is whk_request_url(req).
+     */
+    enum whk_status (*sign)(void *state, const struct whk_context *ctx,
+                            struct whk_request *req, struct whk_span secret,
+                            struct whk_error *err);
+
+    /* Verifies req and fills verdict; must not modify anything else. */
+    void (*verify)(void *state, const struct whk_context *ctx,
+                   const struct whk_request *req, struct whk_span secret,
+                   struct whk_verdict *verdict);
+};
+
+/*
+ * Defines the descriptor symbol under libltdl's naming convention,
+ * MODULE_LTX_whk_descriptor, so the same source also links statically as a
+ * preloaded module. Use it once per plugin:
+ *     WHK_DESCRIPTOR(twilio) = { .abi_version = WHK_ABI_VERSION, ... };
+ */
+#define WHK_DESCRIPTOR(module)                                                \
+    WHK_API extern const struct whk_descriptor module##_LTX_whk_descriptor;   \
+    const struct whk_descriptor module##_LTX_whk_descriptor
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
