@@ -106,8 +106,7 @@ static const struct whk_sample *find_sample(const struct whk_descriptor *d,
     return NULL;
 }
 
-/* Returns url with suffix appended to its path, before any query. */
-static char *append_path(const char *url, const char *suffix)
+char *whkp_append_path(const char *url, const char *suffix)
 {
     struct whk_url_parts parts;
     size_t cut;
@@ -149,7 +148,7 @@ static int sample_request(const struct whkp_request_options *opts,
                          sample->body ? strlen(sample->body) : 0);
 
     if (opts->url != NULL && sample->path_suffix != NULL) {
-        *url = append_path(opts->url, sample->path_suffix);
+        *url = whkp_append_path(opts->url, sample->path_suffix);
         if (*url == NULL) {
             whkp_error("invalid URL '%s'", opts->url);
             return WHKP_EXIT_USAGE;
@@ -261,7 +260,10 @@ static char *rebuild_url(const struct whk_request *req, const char *target)
     return url;
 }
 
-/* Chooses the URL: --url, the record's, absolute-form, else rebuilt. */
+/*
+ * Chooses the URL: --url, the record's, the public base followed by the
+ * target, the absolute-form target, else rebuilt from the headers.
+ */
 static int resolve_url(const struct whkp_request_options *opts,
                        struct whk_request *req, const char *target,
                        char **url)
@@ -271,6 +273,9 @@ static int resolve_url(const struct whkp_request_options *opts,
 
     if (*url == NULL && opts->url != NULL)
         *url = strdup(opts->url);
+    if (*url == NULL && opts->public_base != NULL && target != NULL &&
+        target[0] == '/')
+        *url = whkp_public_url(opts->public_base, target);
     if (*url == NULL && target && strstr(target, "://") != NULL)
         *url = strdup(target);
     if (*url == NULL && target != NULL) {
@@ -283,7 +288,8 @@ static int resolve_url(const struct whkp_request_options *opts,
     }
     if (*url == NULL) {
         whkp_error("no public URL: pass --url with the URL set in the "
-                   "provider's dashboard");
+                   "provider's dashboard, or set it once with 'whk init "
+                   "--public-url URL'");
         return WHKP_EXIT_USAGE;
     }
     if (whk_url_split(*url, &parts, &err) != WHK_OK) {
