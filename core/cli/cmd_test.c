@@ -225,31 +225,41 @@ static int setup(const struct test_args *args, struct whkp_tester *t,
     return t->curl ? WHKP_EXIT_OK : WHKP_EXIT_ENV;
 }
 
-static int run_checks(const struct test_args *args, struct whkp_tester *t)
+static const struct whk_sample *first_sample(const struct test_args *args,
+                                             const struct whkp_tester *t)
 {
     const struct whk_descriptor *d = t->descriptor;
-    const struct whk_sample *first = NULL;
-    int found = 0;
 
     for (const struct whk_sample *s = d->samples; s && s->name; s++) {
+        if (args->sample == NULL || strcmp(args->sample, s->name) == 0)
+            return s;
+    }
+    whkp_error("provider %s has no sample%s%s%s; 'whk show %s' lists them",
+               whk_provider_name(t->provider), args->sample ? " '" : "s",
+               args->sample ? args->sample : "", args->sample ? "'" : "",
+               whk_provider_name(t->provider));
+    return NULL;
+}
+
+static int run_checks(const struct test_args *args, struct whkp_tester *t)
+{
+    const struct whk_sample *first = first_sample(args, t);
+
+    if (first == NULL)
+        return WHKP_EXIT_USAGE;
+    /*
+     * The probes go first, so that the last delivery the endpoint sees
+     * (and 'whk listen' captures) is a genuine sample; the report lists
+     * them last.
+     */
+    if (args->probes && !whkp_test_probes(t, first))
+        return t->unreachable ? WHKP_EXIT_ENV : WHKP_EXIT_USAGE;
+    for (const struct whk_sample *s = first; s && s->name; s++) {
         if (args->sample != NULL && strcmp(args->sample, s->name) != 0)
             continue;
-        found = 1;
-        if (first == NULL)
-            first = s;
         if (!whkp_test_sample(t, s))
             return t->unreachable ? WHKP_EXIT_ENV : WHKP_EXIT_USAGE;
     }
-    if (!found) {
-        whkp_error("provider %s has no sample%s%s%s; 'whk show %s' lists "
-                   "them",
-                   whk_provider_name(t->provider), args->sample ? " '" : "s",
-                   args->sample ? args->sample : "",
-                   args->sample ? "'" : "", whk_provider_name(t->provider));
-        return WHKP_EXIT_USAGE;
-    }
-    if (args->probes && !whkp_test_probes(t, first))
-        return t->unreachable ? WHKP_EXIT_ENV : WHKP_EXIT_USAGE;
     return WHKP_EXIT_OK;
 }
 

@@ -7,6 +7,18 @@
 
 #include "tester.h"
 
+/* Returns the index of the nth check to report: samples, then probes. */
+static size_t report_index(const struct whkp_tester *t, size_t n)
+{
+    for (int probe = 0; probe < 2; probe++) {
+        for (size_t i = 0; i < t->check_count; i++) {
+            if (t->checks[i].probe == probe && n-- == 0)
+                return i;
+        }
+    }
+    return 0;
+}
+
 /* Prints a response body indented, as text, or its size when binary. */
 static void print_body(const struct whkp_check *check)
 {
@@ -51,8 +63,8 @@ void whkp_test_print_table(const struct whkp_tester *t)
     printf("testing %s, signed for %s\n\n", t->target, t->public_url);
     printf("%-20s %-6s %-4s %10s  %s\n", "CHECK", "RESULT", "HTTP", "TIME",
            "DETAIL");
-    for (size_t i = 0; i < t->check_count; i++) {
-        const struct whkp_check *c = &t->checks[i];
+    for (size_t n = 0; n < t->check_count; n++) {
+        const struct whkp_check *c = &t->checks[report_index(t, n)];
         char status[8] = "-", time[16] = "-";
 
         if (c->status > 0)
@@ -65,9 +77,11 @@ void whkp_test_print_table(const struct whkp_tester *t)
                          : (c->problem_count ? c->problems[0] : ""));
         failed += !c->passed;
     }
-    for (size_t i = 0; i < t->check_count; i++) {
-        if (!t->checks[i].passed)
-            print_failure(&t->checks[i]);
+    for (size_t n = 0; n < t->check_count; n++) {
+        const struct whkp_check *c = &t->checks[report_index(t, n)];
+
+        if (!c->passed)
+            print_failure(c);
     }
     if (failed == 0)
         printf("\nresult: all %zu checks passed\n", t->check_count);
@@ -98,9 +112,11 @@ void whkp_test_print_json(const struct whkp_tester *t)
     size_t failed = 0;
     char *text;
 
-    for (size_t i = 0; i < t->check_count; i++) {
-        json_array_append_new(checks, check_json(&t->checks[i]));
-        failed += !t->checks[i].passed;
+    for (size_t n = 0; n < t->check_count; n++) {
+        const struct whkp_check *c = &t->checks[report_index(t, n)];
+
+        json_array_append_new(checks, check_json(c));
+        failed += !c->passed;
     }
     root = json_pack("{s:s, s:s, s:s, s:i, s:i, s:i, s:o}", "provider",
                      whk_provider_name(t->provider), "target", t->target,

@@ -1,11 +1,11 @@
 # SPDX-License-Identifier: MIT
 # Tests of the local flow: whk.json and capture units, and the init,
 # listen, test and replay commands driven from bash with the built whk.
-foreach(suite IN ITEMS test_config test_capture)
+foreach(suite IN ITEMS test_config test_capture test_judge)
   whk_add_check_test(${suite})
 endforeach()
 
-foreach(script IN ITEMS init listen test_cmd replay)
+foreach(script IN ITEMS init listen test_cmd replay quickstart)
   add_test(NAME flow.${script}
            COMMAND bash "${WHK_TEST_SOURCE_DIR}/flow/${script}.sh")
   set_tests_properties(flow.${script} PROPERTIES
