@@ -13,6 +13,14 @@ const TOKEN = '0123456789abcdef0123456789abcdef';
 const PUBLIC = 'https://twilio-dev.example.com';
 const WEBHOOK_URL = `${PUBLIC}/webhooks/twilio/sms`;
 const STARTUP_MS = 10000;
+const SANITIZER = /Sanitizer|runtime error:/;
+
+// Under -DWHK_SANITIZE=ON a sanitizer report must not pass as exit 1 or 2.
+const sanitizerEnv = {
+  ASAN_OPTIONS: process.env.ASAN_OPTIONS || 'exitcode=86',
+  LSAN_OPTIONS: process.env.LSAN_OPTIONS || 'exitcode=86',
+  UBSAN_OPTIONS: process.env.UBSAN_OPTIONS || 'exitcode=86:print_stacktrace=1',
+};
 
 if (!WHK) {
   throw new Error('WHK must name the built whk executable');
@@ -67,12 +75,20 @@ function startServer(command, args, options) {
 
 // Sends SIGTERM and resolves with the exit code and output.
 function stopServer(child) {
-  return new Promise((resolve) => {
+  return new Promise((resolve, reject) => {
+    const done = (code) => {
+      const output = child.output();
+      if (SANITIZER.test(output.stderr)) {
+        reject(new Error(`sanitizer report from ${child.spawnfile}:\n${output.stderr}`));
+      } else {
+        resolve({ code, ...output });
+      }
+    };
     if (child.exitCode !== null) {
-      resolve({ code: child.exitCode, ...child.output() });
+      done(child.exitCode);
       return;
     }
-    child.on('exit', (code) => resolve({ code, ...child.output() }));
+    child.on('exit', done);
     child.kill('SIGTERM');
   });
 }
@@ -93,20 +109,24 @@ function startListen(cwd, args) {
   return startServer(WHK, ['listen', '--provider', 'twilio', '--port', '0',
     '--public-url', PUBLIC, ...args], {
     cwd,
-    env: { ...process.env, TWILIO_AUTH_TOKEN: TOKEN },
+    env: { ...process.env, ...sanitizerEnv, TWILIO_AUTH_TOKEN: TOKEN },
   });
 }
 
 // Runs whk and resolves with status, stdout and stderr.
 function whk(args, cwd) {
-  return new Promise((resolve) => {
+  return new Promise((resolve, reject) => {
     execFile(WHK, args, {
       cwd,
-      env: { ...process.env, TWILIO_AUTH_TOKEN: TOKEN },
+      env: { ...process.env, ...sanitizerEnv, TWILIO_AUTH_TOKEN: TOKEN },
       maxBuffer: 64 * 1024 * 1024,
       timeout: 120000,
     }, (error, stdout, stderr) => {
-      resolve({ status: error ? error.code : 0, stdout, stderr });
+      if (SANITIZER.test(stderr)) {
+        reject(new Error(`sanitizer report from whk ${args.join(' ')}:\n${stderr}`));
+      } else {
+        resolve({ status: error ? error.code : 0, stdout, stderr });
+      }
     });
   });
 }

@@ -5,6 +5,10 @@ set -u
 
 : "${WHK:?WHK must name the built whk executable}"
 export TWILIO_AUTH_TOKEN=0123456789abcdef0123456789abcdef
+# Under -DWHK_SANITIZE=ON a sanitizer report must not pass as exit 1 or 2.
+export ASAN_OPTIONS=${ASAN_OPTIONS:-exitcode=86}
+export LSAN_OPTIONS=${LSAN_OPTIONS:-exitcode=86}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-exitcode=86:print_stacktrace=1}
 PUBLIC=https://twilio-dev.example.com
 WORK=$(mktemp -d /tmp/whk-flow-XXXXXX)
 cd "$WORK" || exit 1
@@ -33,7 +37,10 @@ expect_status() {
   checks=$((checks + 1))
   "$@" >out 2>err
   got=$?
-  if [ "$got" -ne "$want" ]; then
+  if grep -qE 'Sanitizer|runtime error:' err; then
+    fail "$name: sanitizer report"
+    cat err >&2
+  elif [ "$got" -ne "$want" ]; then
     fail "$name: exit status $got, expected $want"
     sed 's/^/  stdout: /' out >&2
     sed 's/^/  stderr: /' err >&2
@@ -90,7 +97,6 @@ stop_listen() {
   checks=$((checks + 1))
   if [ "$status" -ne 0 ]; then
     fail "whk listen exited $status after SIG${1:-TERM}"
-    cat "$log.err" >&2 2>/dev/null
   fi
 }
 
@@ -110,6 +116,12 @@ closed_port() {
 }
 
 finish() {
+  # Listener logs hold their stderr; none may carry a sanitizer report.
+  checks=$((checks + 1))
+  if cat ./*.err ./*.log 2>/dev/null | grep -qE 'Sanitizer|runtime error:'; then
+    fail "sanitizer report in a listener's output"
+    grep -hE -A20 'Sanitizer|runtime error:' ./*.err ./*.log >&2
+  fi
   echo "$((checks - failures)) passed, $failures failed"
   [ "$failures" -eq 0 ]
   exit $?
