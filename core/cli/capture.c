@@ -134,6 +134,7 @@ enum whk_status whkp_record_read(const char *data, size_t len,
         root = json_loadb(start, line_len, JSON_ALLOW_NUL, &error);
         if (!json_is_object(root)) {
             json_decref(root);
+            json_decref(chosen);
             return whk_error_set(err, WHK_ERR_INVALID,
                                  "line %d, column %d: not a capture record: "
                                  "%s",
