@@ -7,8 +7,9 @@ lib_dir=$1
 plugin_dir=$2
 failures=0
 
+# AddressSanitizer adds __odr_asan.NAME for each exported global.
 exports() {
-  nm -D --defined-only "$1" | awk '{ print $3 }'
+  nm -D --defined-only "$1" | awk '{ print $3 }' | grep -v '^__odr_asan\.'
 }
 
 extra=$(exports "$lib_dir/libwhk.so" | grep -v '^whk_' || true)
