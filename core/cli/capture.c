@@ -30,6 +30,8 @@ static enum whk_status read_headers(json_t *headers, struct whk_request *req,
     size_t i;
     json_t *pair;
 
+    if (headers == NULL)
+        return WHK_OK;
     if (!json_is_array(headers))
         return whk_error_set(err, WHK_ERR_INVALID,
                              "'headers' must be an array of [name, value] "
