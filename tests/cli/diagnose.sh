@@ -315,7 +315,7 @@ expect_err "whk: warning: no --url given: using $public/sms, rebuilt from the Ho
 cli_case "no --url: Host alone means https"
 verify "$WORK/ok.http"
 expect_status 0
-expect_err "whk: warning: no --url given: using $public/sms"
+expect_err "whk: warning: no --url given: using $public/sms, rebuilt from the Host and missing X-Forwarded-Proto (so https) headers"
 
 cli_case "no --url: X-Forwarded-Proto http, https signed"
 write_request "$WORK/proxied-http.http" POST /sms "$form" \
@@ -330,7 +330,17 @@ cli_case "no --url: X-Forwarded-Host is the public host"
 verify --json "$WORK/forwarded.http"
 expect_status 0
 expect_json url https://abc.tunnel.example/sms
-expect_err "using https://abc.tunnel.example/sms"
+expect_err "using https://abc.tunnel.example/sms, rebuilt from the X-Forwarded-Host and X-Forwarded-Proto headers"
+
+cli_case "no --url: X-Forwarded-Host lists several hosts"
+write_request "$WORK/forwarded-list.http" POST /sms "$form" \
+    "Host: localhost:3000" \
+    "X-Forwarded-Host: hooks.example.com, edge.internal" \
+    "X-Forwarded-Proto: https, http" "$form_type" \
+    "X-Twilio-Signature: $ok_sig"
+verify "$WORK/forwarded-list.http"
+expect_status 0
+expect_err "using $public/sms, rebuilt from the X-Forwarded-Host"
 
 cli_case "no --url and no Host"
 write_request "$WORK/hostless.http" POST /sms "$form" "$form_type" \

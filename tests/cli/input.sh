@@ -135,10 +135,13 @@ verify "$WORK/big.http"
 expect_status 1
 expect_out "invalid: X-Twilio-Signature does not match"
 
-# A capture log as whk listen writes it: one JSON object per line with
+# A capture log as whkp_record_dump writes it: one JSON object per line with
 # id, method, target, url, headers as [name, value] pairs, and body (or
 # body_base64 for bytes that are not UTF-8).
-form_json=$(node -e 'process.stdout.write(JSON.stringify(require("fs").readFileSync(process.argv[1], "utf8")))' "$form")
+form_json=$(node -e '
+    const fs = require("fs");
+    process.stdout.write(JSON.stringify(fs.readFileSync(process.argv[1], "utf8")));
+' "$form")
 form_base64=$(base64 -w 0 "$form")
 record() {
     local id=$1 record_url=$2 signature=$3 body_key=$4 body_value=$5
@@ -155,15 +158,15 @@ record() {
     record encoded "$url" "$sig" body_base64 "\"$form_base64\""
 } >"$WORK/capture.jsonl"
 
-cli_case "capture log: record chosen with --id"
-run "$WHK" verify -p twilio --secret-env INPUT_SECRET --id good \
+cli_case "capture log: record chosen with --record"
+run "$WHK" verify -p twilio --secret-env INPUT_SECRET --record good \
     "$WORK/capture.jsonl"
 expect_status 0
 expect_out "valid: X-Twilio-Signature matches the HMAC-SHA-1 signature of $url"
 expect_err_lacks "warning"
 
 cli_case "capture log: tampered record"
-run "$WHK" verify -p twilio --secret-env INPUT_SECRET --id tampered \
+run "$WHK" verify -p twilio --secret-env INPUT_SECRET --record tampered \
     "$WORK/capture.jsonl"
 expect_status 1
 expect_out "invalid: "
@@ -173,23 +176,31 @@ run "$WHK" verify -p twilio --secret-env INPUT_SECRET --json \
     "$WORK/capture.jsonl"
 expect_status 0
 expect_json status valid
-expect_err "whk: note: using capture record encoded, the last in $WORK/capture.jsonl (choose one with --id)"
+expect_err "whk: note: using capture record encoded, the last in $WORK/capture.jsonl (choose one with --record)"
 
 cli_case "capture log: --url overrides the record's URL"
-run "$WHK" verify -p twilio --secret-env INPUT_SECRET --id good \
+run "$WHK" verify -p twilio --secret-env INPUT_SECRET --record good \
     --url "$url/other" --json "$WORK/capture.jsonl"
 expect_status 1
 expect_json url "$url/other"
 
 cli_case "capture log: record without url rebuilt from Host"
 sed 's/"url": "[^"]*", //' "$WORK/capture.jsonl" >"$WORK/no-url.jsonl"
-run "$WHK" verify -p twilio --secret-env INPUT_SECRET --id good \
+run "$WHK" verify -p twilio --secret-env INPUT_SECRET --record good \
     "$WORK/no-url.jsonl"
 expect_status 0
 expect_err "whk: warning: no --url given: using $url, rebuilt from the Host"
 
-cli_case "capture log: unknown --id"
-run "$WHK" verify -p twilio --secret-env INPUT_SECRET --id nope \
+cli_case "capture log: record of another provider"
+sed 's/"provider": "twilio"/"provider": "stripe"/' "$WORK/capture.jsonl" \
+    >"$WORK/stripe.jsonl"
+run "$WHK" verify -p twilio --secret-env INPUT_SECRET --record good \
+    "$WORK/stripe.jsonl"
+expect_status 0
+expect_err "whk: warning: capture record good was received for provider stripe, not twilio"
+
+cli_case "capture log: unknown --record"
+run "$WHK" verify -p twilio --secret-env INPUT_SECRET --record nope \
     "$WORK/capture.jsonl"
 expect_status 2
 expect_err "whk: error: $WORK/capture.jsonl: no capture record has id 'nope'"
@@ -273,7 +284,7 @@ cli_case "secret: file missing"
 run "$WHK" verify -p twilio --secret-file "$WORK/missing.secret" \
     --url "$url" "$WORK/ok.http"
 expect_status 3
-expect_err "whk: error: cannot read the secret: cannot open $WORK/missing.secret"
+expect_err "whk: error: cannot open secret file $WORK/missing.secret: No such file or directory"
 
 cli_case "secret: file holds the secret"
 printf '%s' "$INPUT_SECRET" >"$WORK/good.secret"

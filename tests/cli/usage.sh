@@ -158,7 +158,7 @@ expect_err "whk: error: give one request source: a FILE, --data or --sample"
 cli_case "verify --now that is not a number"
 run "$WHK" verify -p twilio --now soon --data Body=hi
 expect_status 2
-expect_err "whk: error: --now 'soon' is not a whole number of seconds"
+expect_err "whk: error: --now 'soon' is not a whole, non-negative number of seconds"
 
 cli_case "verify --data with an invalid --url"
 run "$WHK" verify -p twilio --secret-env USAGE_SECRET --url not-a-url \
