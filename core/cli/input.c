@@ -8,7 +8,7 @@
 
 #include "cli.h"
 
-/* Largest request file or --data file read; bodies beyond are refused. */
+/* Largest request file or --data file read; larger ones are rejected. */
 #define MAX_REQUEST_SIZE ((size_t)128 * 1024 * 1024)
 
 int whkp_request_options_add_header(struct whkp_request_options *opts,
@@ -268,6 +268,25 @@ static char *rebuild_url(const struct whk_request *req, const char *target)
     return url;
 }
 
+static void warn_rebuilt(const struct whk_request *req, const char *url)
+{
+    const char *host = whk_request_header(req, "X-Forwarded-Host")
+                           ? "X-Forwarded-Host"
+                           : "Host";
+
+    if (whk_request_header(req, "X-Forwarded-Proto") != NULL)
+        whkp_warning("no --url given: using %s, rebuilt from the %s and "
+                     "X-Forwarded-Proto headers; pass --url with the public "
+                     "URL set in the provider's dashboard",
+                     url, host);
+    else
+        whkp_warning("no --url given: using %s, rebuilt from the %s header "
+                     "with https, since X-Forwarded-Proto is absent; pass "
+                     "--url with the public URL set in the provider's "
+                     "dashboard",
+                     url, host);
+}
+
 /* Chooses the URL: --url, the record's, absolute-form, else rebuilt. */
 static int resolve_url(const struct whkp_request_options *opts,
                        struct whk_request *req, const char *target,
@@ -285,16 +304,7 @@ static int resolve_url(const struct whkp_request_options *opts,
     if (*url == NULL && target != NULL) {
         *url = rebuild_url(req, target);
         if (*url != NULL)
-            whkp_warning("no --url given: using %s, rebuilt from the %s and "
-                         "%s headers; pass --url with the public URL set in "
-                         "the provider's dashboard",
-                         *url,
-                         whk_request_header(req, "X-Forwarded-Host")
-                             ? "X-Forwarded-Host"
-                             : "Host",
-                         whk_request_header(req, "X-Forwarded-Proto")
-                             ? "X-Forwarded-Proto"
-                             : "missing X-Forwarded-Proto (so https)");
+            warn_rebuilt(req, *url);
     }
     if (*url == NULL) {
         whkp_error("no public URL: pass --url with the URL set in the "
@@ -303,6 +313,12 @@ static int resolve_url(const struct whkp_request_options *opts,
     }
     if (whk_url_split(*url, &parts, &err) != WHK_OK) {
         whkp_error("%s", err.text);
+        return WHKP_EXIT_USAGE;
+    }
+    if (!(parts.scheme.len == 4 && strncasecmp(*url, "http", 4) == 0) &&
+        !(parts.scheme.len == 5 && strncasecmp(*url, "https", 5) == 0)) {
+        whkp_error("the public URL '%s' must start with https:// or http://",
+                   *url);
         return WHKP_EXIT_USAGE;
     }
     return whk_request_set_url(req, *url) == WHK_OK ? WHKP_EXIT_OK

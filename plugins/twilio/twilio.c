@@ -258,6 +258,15 @@ static enum whk_status twilio_sign(void *state, const struct whk_context *ctx,
     return status;
 }
 
+/* Names what the signature covers besides the URL, for verdicts. */
+static const char *params_phrase(const struct whk_request *req, int url_only)
+{
+    if (url_only)
+        return " (with bodySHA256)";
+    return whk_request_param_count(req) > 0 ? " and the POST parameters"
+                                            : " (no POST parameters)";
+}
+
 /* Adds notes that explain a mismatch Twilio users commonly meet. */
 static void explain_mismatch(const struct whk_request *req,
                              struct whk_span secret, int url_only,
@@ -317,7 +326,7 @@ static void twilio_verify(void *state, const struct whk_context *ctx,
                           struct whk_span secret, struct whk_verdict *verdict)
 {
     const char *url = whk_request_url(req);
-    const char *given = whk_request_header(req, SIGNATURE_HEADER);
+    const char *received = whk_request_header(req, SIGNATURE_HEADER);
     char algorithm[64], *present = NULL, *candidates[2] = {NULL, NULL};
     enum whk_hash hash;
     int url_only, matched = -1;
@@ -325,7 +334,7 @@ static void twilio_verify(void *state, const struct whk_context *ctx,
 
     (void)state;
     (void)ctx;
-    if (given == NULL) {
+    if (received == NULL) {
         whk_verdict_set(verdict, WHK_INVALID, WHK_REASON_MISSING_HEADER,
                         "the request has no %s header", SIGNATURE_HEADER);
         return;
@@ -358,7 +367,7 @@ static void twilio_verify(void *state, const struct whk_context *ctx,
             compute(hash, secret, candidates[i], req, !url_only, &expected,
                     NULL) != WHK_OK)
             continue;
-        if (whk_equal_ct(given, strlen(given), expected, strlen(expected)))
+        if (whk_equal_ct(received, strlen(received), expected, strlen(expected)))
             matched = i;
         whk_free(expected);
     }
@@ -368,15 +377,14 @@ static void twilio_verify(void *state, const struct whk_context *ctx,
                         "%s does not match the HMAC-%s signature of %s%s, "
                         "nor of the URL with its port %s",
                         SIGNATURE_HEADER, whk_hash_name(hash), url,
-                        url_only ? "" : " and the POST parameters",
+                        params_phrase(req, url_only),
                         parts.port.ptr ? "removed" : "made explicit");
         explain_mismatch(req, secret, url_only, verdict);
     } else {
         whk_verdict_set(verdict, WHK_VALID, WHK_REASON_MATCH,
                         "%s matches the HMAC-%s signature of %s%s",
                         SIGNATURE_HEADER, whk_hash_name(hash),
-                        candidates[matched],
-                        url_only ? "" : " and the POST parameters");
+                        candidates[matched], params_phrase(req, url_only));
         if (matched == 1)
             whk_verdict_add_note(verdict, "matched with the port %s",
                                  parts.port.ptr ? "removed" : "added");

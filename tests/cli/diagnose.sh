@@ -315,7 +315,7 @@ expect_err "whk: warning: no --url given: using $public/sms, rebuilt from the Ho
 cli_case "no --url: Host alone means https"
 verify "$WORK/ok.http"
 expect_status 0
-expect_err "whk: warning: no --url given: using $public/sms, rebuilt from the Host and missing X-Forwarded-Proto (so https) headers"
+expect_err "whk: warning: no --url given: using $public/sms, rebuilt from the Host header with https, since X-Forwarded-Proto is absent"
 
 cli_case "no --url: X-Forwarded-Proto http, https signed"
 write_request "$WORK/proxied-http.http" POST /sms "$form" \

@@ -99,6 +99,23 @@ printf 'POST /sms HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\
     >"$WORK/chunked-bad.http"
 bad_request chunked-bad.http "the chunked body is malformed"
 
+cli_case "unsupported Transfer-Encoding"
+printf 'POST /sms HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n' \
+    >"$WORK/gzip.http"
+bad_request gzip.http "Transfer-Encoding 'gzip, chunked' is not supported"
+
+cli_case "public URL that is not http or https"
+run "$WHK" verify -p twilio --secret-env INPUT_SECRET \
+    --url ftp://hooks.example.com/sms "$WORK/chunked.http"
+expect_status 2
+expect_err "whk: error: the public URL 'ftp://hooks.example.com/sms' must start with https:// or http://"
+
+cli_case "public URL with a port above 65535"
+run "$WHK" sign -p twilio --secret-env INPUT_SECRET \
+    --url https://hooks.example.com:99999/sms --data "@$form"
+expect_status 2
+expect_err "the port is above 65535"
+
 cli_case "no signature header"
 write_request "$WORK/unsigned.http" POST /sms "$form" \
     "Host: hooks.example.com" "$form_type"

@@ -114,6 +114,11 @@ static const struct {
      "chunked body ends before"},
     {"POST /x HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
      "chunked body is malformed"},
+    {"POST /x HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n"
+     "ffffffffffffffffffffff\r\nab\r\n0\r\n\r\n",
+     "chunked body is malformed"},
+    {"POST /x HTTP/1.1\r\nTransfer-Encoding: gzip, chunked\r\n\r\n0\r\n",
+     "Transfer-Encoding 'gzip, chunked' is not supported"},
     {"POST /x HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nabc\r\n0\r\n",
      "chunked body is malformed"},
 };

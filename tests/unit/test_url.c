@@ -64,6 +64,7 @@ END_TEST
 static const char *const invalid_urls[] = {
     "example.com/path", "/path", "https:/x", "https://", "https://:80/",
     "https://h:port/", "https://h:/", "https://h:123456/", "http://[::1/",
+    "https://h:65536/",
 };
 
 START_TEST(url_split_rejects)
