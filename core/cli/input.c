@@ -33,8 +33,9 @@ void whkp_request_options_clear(struct whkp_request_options *opts)
 
 int whkp_parse_seconds(const char *option, const char *text, int64_t *value)
 {
-    if (!whk_parse_int64(text, strlen(text), value)) {
-        whkp_error("%s '%s' is not a whole number of seconds", option, text);
+    if (!whk_parse_int64(text, strlen(text), value) || *value < 0) {
+        whkp_error("%s '%s' is not a whole, non-negative number of seconds",
+                   option, text);
         return 0;
     }
     return 1;
@@ -226,8 +227,14 @@ static int file_request(const struct whkp_request_options *opts,
     }
     if (opts->record_id == NULL && record.id != NULL)
         whkp_note("using capture record %s, the last in %s (choose one "
-                  "with --id)",
+                  "with --record)",
                   record.id, name);
+    if (record.provider != NULL && opts->provider != NULL &&
+        strcmp(record.provider, opts->provider) != 0)
+        whkp_warning("capture record %s was received for provider %s, not "
+                     "%s",
+                     record.id ? record.id : "(no id)", record.provider,
+                     opts->provider);
     *req = record.request;
     *target = record.target;
     *url = record.url;
@@ -254,10 +261,10 @@ static char *rebuild_url(const struct whk_request *req, const char *target)
         return NULL;
     if (proto == NULL || *proto == '\0')
         proto = "https";
-    url = malloc(strlen(proto) + strlen(host) + strlen(target) + 4);
-    if (url != NULL)
-        sprintf(url, "%.*s://%s%s", (int)strcspn(proto, ", "), proto, host,
-                target);
+    /* Each proxy appends to these lists; the first entry is the client's. */
+    if (asprintf(&url, "%.*s://%.*s%s", (int)strcspn(proto, ", "), proto,
+                 (int)strcspn(host, ", "), host, target) < 0)
+        return NULL;
     return url;
 }
 
@@ -271,15 +278,23 @@ static int resolve_url(const struct whkp_request_options *opts,
 
     if (*url == NULL && opts->url != NULL)
         *url = strdup(opts->url);
-    if (*url == NULL && target && strstr(target, "://") != NULL)
+    /* An absolute-form request target ("POST https://h/p HTTP/1.1"). */
+    if (*url == NULL && target && target[0] != '/' &&
+        whk_url_split(target, &parts, NULL) == WHK_OK)
         *url = strdup(target);
     if (*url == NULL && target != NULL) {
         *url = rebuild_url(req, target);
         if (*url != NULL)
-            whkp_warning("no --url given: using %s, rebuilt from the Host "
-                         "and X-Forwarded-Proto headers; pass --url with "
-                         "the public URL set in the provider's dashboard",
-                         *url);
+            whkp_warning("no --url given: using %s, rebuilt from the %s and "
+                         "%s headers; pass --url with the public URL set in "
+                         "the provider's dashboard",
+                         *url,
+                         whk_request_header(req, "X-Forwarded-Host")
+                             ? "X-Forwarded-Host"
+                             : "Host",
+                         whk_request_header(req, "X-Forwarded-Proto")
+                             ? "X-Forwarded-Proto"
+                             : "missing X-Forwarded-Proto (so https)");
     }
     if (*url == NULL) {
         whkp_error("no public URL: pass --url with the URL set in the "
@@ -381,8 +396,13 @@ int whkp_build_request(const struct whkp_request_options *opts,
             goto out;
         }
     }
-    if (opts->method != NULL)
-        whk_request_set_method(req, opts->method);
+    if (opts->method != NULL &&
+        whk_request_set_method(req, opts->method) != WHK_OK) {
+        whkp_error("--method '%s' is not an HTTP method token such as POST",
+                   opts->method);
+        status = WHKP_EXIT_USAGE;
+        goto out;
+    }
     if (opts->data != NULL)
         default_content_type(req);
 

@@ -73,8 +73,16 @@ static char *default_path(const char *variable, const char *relative,
     if (base != NULL) {
         candidate = whkp_format("%s/%s", base, relative);
         free(base);
-        if (candidate != NULL && is_directory(candidate))
+        if (candidate != NULL && is_directory(candidate)) {
+            /* Resolve "lib/../share" so that messages show a plain path. */
+            char *resolved = realpath(candidate, NULL);
+
+            if (resolved != NULL) {
+                free(candidate);
+                candidate = resolved;
+            }
             return candidate;
+        }
         free(candidate);
     }
     return whkp_strndup(absolute, strlen(absolute));
@@ -130,8 +138,11 @@ static char *resolve_module(const char *module, const char *plugin_path)
     while (dir != NULL && *dir != '\0') {
         const char *colon = strchr(dir, ':');
         size_t len = colon ? (size_t)(colon - dir) : strlen(dir);
-        char *candidate = whkp_format("%.*s/%s.so", (int)len, dir, module);
+        char *candidate = NULL;
 
+        /* An empty entry ("a::b") names no folder, not the root. */
+        if (len > 0)
+            candidate = whkp_format("%.*s/%s.so", (int)len, dir, module);
         if (candidate != NULL && is_file(candidate))
             return candidate;
         free(candidate);
@@ -341,7 +352,11 @@ enum whk_status whk_registry_open(struct whk_registry **registry,
         const char *colon = strchr(dir, ':');
         char *one = whkp_strndup(dir, colon ? (size_t)(colon - dir)
                                             : strlen(dir));
-        status = one ? read_directory(reg, one) : WHK_ERR_NO_MEMORY;
+
+        if (one == NULL)
+            status = WHK_ERR_NO_MEMORY;
+        else if (*one != '\0')
+            status = read_directory(reg, one);
         free(one);
         dir = colon ? colon + 1 : NULL;
     }

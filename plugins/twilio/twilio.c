@@ -85,6 +85,9 @@ static int compare_params(const void *x, const void *y)
  * keys in bytewise order. A repeated key contributes each distinct value
  * once, values sorted, which is what twilio-node 6.x does with the arrays
  * that Express builds for repeated keys.
+ * NOTE: twilio-node compares UTF-16 code units, so it orders a character
+ * above U+FFFF before one in U+E000..U+FFFF, where bytewise order (and
+ * twilio-python) puts it after. Twilio's parameter names are ASCII.
  */
 static enum whk_status compute(enum whk_hash hash, struct whk_span secret,
                                const char *url, const struct whk_request *req,
