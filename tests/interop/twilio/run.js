@@ -280,8 +280,10 @@ function fixedCase(entry) {
 
 /*
  * Runs fixed-cases.json. The SDK signs over signedUrl (default: url), and
- * whk verify's verdict on url must equal validateRequest's. Without a
- * signedUrl, validateRequest must also accept whk sign's signature.
+ * whk verify's verdict on url must equal validateRequest's, except for an
+ * entry with whkRejects, a documented difference where whk must reject
+ * what the SDK accepts. Without a signedUrl, validateRequest must also
+ * accept whk sign's signature.
  */
 function runFixed(context) {
   const { twilio, whk, tally } = context;
@@ -297,6 +299,15 @@ function runFixed(context) {
     const signature = sdkSignature(twilio, signer, algorithm);
     const sdkVerdict = sdkValidates(twilio, c, signature, algorithm);
     const result = whk.verify(c, cases.httpRequest(rng, c, signature));
+    if (entry.whkRejects) {
+      // A documented difference: the SDK accepts, whk must reject.
+      tally.check(sdkVerdict && result.status === 1,
+                  () => `${c.id}: expected validateRequest to accept and ` +
+                        `whk verify to exit 1 (${entry.whkRejects}); got ` +
+                        `${sdkVerdict} and ${result.status}${explanation}` +
+                        `\n  ${describeRun(result)}`);
+      continue;
+    }
     tally.check(result.status === (sdkVerdict ? 0 : 1),
                 () => `${c.id}: validateRequest returns ${sdkVerdict} for ` +
                       `the SDK's signature, whk verify exits ` +
