@@ -381,20 +381,57 @@ static void check_body_hash(const struct whk_request *req, const char *url,
     whk_free(actual);
 }
 
+/*
+ * Returns 1 when the signature matches url, computed as the official SDKs
+ * do: over the URL as given, then over its port variant. Stores in
+ * *matched the URL that matched (released with whk_free()).
+ */
+static int match_url(const struct whk_request *req, enum whk_hash hash,
+                     struct whk_span secret, const char *url,
+                     const struct whk_url_parts *parts, int url_only,
+                     char **matched)
+{
+    const char *received = whk_request_header(req, SIGNATURE_HEADER);
+    char *candidates[2];
+    int found = -1;
+
+    candidates[0] = strdup(url);
+    candidates[1] = parts->port.ptr ? whk_url_without_port(url)
+                                    : whk_url_with_default_port(url);
+    for (int i = 0; i < 2 && found < 0; i++) {
+        char *expected = NULL;
+
+        if (candidates[i] == NULL ||
+            compute(hash, secret, candidates[i], req, !url_only, &expected,
+                    NULL) != WHK_OK)
+            continue;
+        if (whk_equal_ct(received, strlen(received), expected,
+                         strlen(expected)))
+            found = i;
+        whk_free(expected);
+    }
+
+    *matched = found >= 0 ? candidates[found] : NULL;
+    for (int i = 0; i < 2; i++) {
+        if (i != found)
+            whk_free(candidates[i]);
+    }
+    return found >= 0;
+}
+
 static void twilio_verify(void *state, const struct whk_context *ctx,
                           const struct whk_request *req,
                           struct whk_span secret, struct whk_verdict *verdict)
 {
     const char *url = whk_request_url(req);
-    const char *received = whk_request_header(req, SIGNATURE_HEADER);
-    char algorithm[64], *present = NULL, *candidates[2] = {NULL, NULL};
+    char algorithm[64], *present = NULL, *matched = NULL;
     enum whk_hash hash;
-    int url_only, matched = -1;
+    int url_only;
     struct whk_url_parts parts;
 
     (void)state;
     (void)ctx;
-    if (received == NULL) {
+    if (whk_request_header(req, SIGNATURE_HEADER) == NULL) {
         whk_verdict_set(verdict, WHK_INVALID, WHK_REASON_MISSING_HEADER,
                         "the request has no %s header", SIGNATURE_HEADER);
         return;
@@ -411,28 +448,11 @@ static void twilio_verify(void *state, const struct whk_context *ctx,
                         SETTINGS_HEADER, algorithm);
         return;
     }
-
     url_only = whk_url_query_get(url, "bodySHA256", &present, NULL) ==
                WHK_OK;
     whk_free(present);
 
-    /* As the official SDKs do: the URL as given, then its port variant. */
-    candidates[0] = strdup(url);
-    candidates[1] = parts.port.ptr ? whk_url_without_port(url)
-                                   : whk_url_with_default_port(url);
-    for (int i = 0; i < 2 && matched < 0; i++) {
-        char *expected = NULL;
-
-        if (candidates[i] == NULL ||
-            compute(hash, secret, candidates[i], req, !url_only, &expected,
-                    NULL) != WHK_OK)
-            continue;
-        if (whk_equal_ct(received, strlen(received), expected, strlen(expected)))
-            matched = i;
-        whk_free(expected);
-    }
-
-    if (matched < 0) {
+    if (!match_url(req, hash, secret, url, &parts, url_only, &matched)) {
         whk_verdict_set(verdict, WHK_INVALID, WHK_REASON_MISMATCH,
                         "%s does not match the HMAC-%s signature of %s%s, "
                         "nor of the URL with its port %s",
@@ -440,19 +460,19 @@ static void twilio_verify(void *state, const struct whk_context *ctx,
                         params_phrase(req, url_only),
                         parts.port.ptr ? "removed" : "made explicit");
         explain_mismatch(req, secret, url_only, verdict);
-    } else {
-        whk_verdict_set(verdict, WHK_VALID, WHK_REASON_MATCH,
-                        "%s matches the HMAC-%s signature of %s%s",
-                        SIGNATURE_HEADER, whk_hash_name(hash),
-                        candidates[matched], params_phrase(req, url_only));
-        if (matched == 1)
-            whk_verdict_add_note(verdict, "matched with the port %s",
-                                 parts.port.ptr ? "removed" : "added");
-        if (url_only)
-            check_body_hash(req, candidates[matched], verdict);
+        return;
     }
-    free(candidates[0]);
-    whk_free(candidates[1]);
+
+    whk_verdict_set(verdict, WHK_VALID, WHK_REASON_MATCH,
+                    "%s matches the HMAC-%s signature of %s%s",
+                    SIGNATURE_HEADER, whk_hash_name(hash), matched,
+                    params_phrase(req, url_only));
+    if (strcmp(matched, url) != 0)
+        whk_verdict_add_note(verdict, "matched with the port %s",
+                             parts.port.ptr ? "removed" : "added");
+    if (url_only)
+        check_body_hash(req, matched, verdict);
+    whk_free(matched);
 }
 
 static const char *const twilio_headers[] = {SIGNATURE_HEADER, NULL};
