@@ -28,8 +28,9 @@ static const char usage[] =
     "                          the request target, else rebuilt from Host\n"
     "                          and X-Forwarded-Proto\n"
     "      --public-url URL    public base URL (default: whk.json's)\n"
-    "      --id ID             capture record to verify (default: the last)\n"
-    "  -X, --method METHOD     request method for --data (default POST)\n"
+    "      --record ID         capture record to verify (default: the last)\n"
+    "  -X, --method METHOD     replace the request's method (default for\n"
+    "                          --data: POST)\n"
     "  -H, --header 'N: V'     add or replace a header (repeatable)\n"
     "  -d, --data DATA         body: text, @FILE, or @- for standard input\n"
     "      --tolerance SECONDS timestamp tolerance, for schemes with one\n"
@@ -40,7 +41,7 @@ static const char usage[] =
     "Exit status: 0 valid, 1 invalid, 2 usage or input error, 3 environment\n"
     "error (secret unset, plugin missing or rejected).\n";
 
-enum { OPT_SECRET_ENV = 256, OPT_SECRET_FILE, OPT_URL, OPT_ID, OPT_JSON,
+enum { OPT_SECRET_ENV = 256, OPT_SECRET_FILE, OPT_URL, OPT_RECORD, OPT_JSON,
        OPT_TOLERANCE, OPT_NOW, OPT_PUBLIC_URL };
 
 static const struct option options[] = {
@@ -49,7 +50,7 @@ static const struct option options[] = {
     {"secret-file", required_argument, NULL, OPT_SECRET_FILE},
     {"url", required_argument, NULL, OPT_URL},
     {"public-url", required_argument, NULL, OPT_PUBLIC_URL},
-    {"id", required_argument, NULL, OPT_ID},
+    {"record", required_argument, NULL, OPT_RECORD},
     {"method", required_argument, NULL, 'X'},
     {"header", required_argument, NULL, 'H'},
     {"data", required_argument, NULL, 'd'},
@@ -83,6 +84,7 @@ static int parse_args(int argc, char **argv, struct verify_args *args)
         switch (opt) {
         case 'p':
             args->provider = optarg;
+            args->request.provider = optarg;
             break;
         case OPT_SECRET_ENV:
             args->secret_env = optarg;
@@ -96,15 +98,17 @@ static int parse_args(int argc, char **argv, struct verify_args *args)
         case OPT_PUBLIC_URL:
             args->public_url = optarg;
             break;
-        case OPT_ID:
+        case OPT_RECORD:
             args->request.record_id = optarg;
             break;
         case 'X':
             args->request.method = optarg;
             break;
         case 'H':
-            if (!whkp_request_options_add_header(&args->request, optarg))
+            if (!whkp_request_options_add_header(&args->request, optarg)) {
+                whkp_error("out of memory");
                 return WHKP_EXIT_ENV;
+            }
             break;
         case 'd':
             args->request.data = optarg;
@@ -248,6 +252,8 @@ static int run(struct verify_args *args)
         goto out;
     d = whk_provider_descriptor(provider);
 
+    if (args->request.provider == NULL)
+        args->request.provider = project.provider;
     status = whkp_apply_project(&project, args->public_url, &args->request,
                                 &webhook_url);
     if (status == WHKP_EXIT_OK)

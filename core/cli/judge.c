@@ -186,6 +186,10 @@ static void summarize(const struct whk_descriptor *d,
         judgement->summary = NULL;
 }
 
+/*
+ * NOTE: every sample is held to the one response declaration, status
+ * callbacks too, although Twilio ignores the answer to those.
+ */
 void whkp_judge_response(const struct whk_descriptor *d,
                          const struct whkp_response *response,
                          long timeout_ms, struct whkp_judgement *judgement)

@@ -92,6 +92,7 @@ static void verify(struct whkp_listener *l, const struct whkp_incoming *in,
                             whkp_secret_span(&l->secret), d->verdict);
     whk_context_free(ctx);
 
+    /* NOTE: only deliveries since this listener started are compared. */
     d->key = whkp_idempotency_key(l->descriptor, in->request, NULL);
     if (d->key != NULL)
         d->duplicate = whkp_seen_add(l->seen, d->key, body, body_len) == 1;

@@ -96,13 +96,13 @@ test('SDK-signed deliveries pass through whk listen to the app', async (t) => {
     const header = records[i].headers.find(([name]) => name === 'X-Twilio-Signature');
     assert.equal(header[1], sent[i].signature);
     assert.equal(records[i].verdict, 'valid');
-    const verified = await h.whk(['verify', '--provider', 'twilio', '--id',
+    const verified = await h.whk(['verify', '--provider', 'twilio', '--record',
       records[i].id, log], dir);
     assert.equal(verified.status, 0, verified.stdout + verified.stderr);
     assert.match(verified.stdout, /^valid: /);
   }
   assert.equal(records[6].verdict, 'invalid');
-  const invalid = await h.whk(['verify', '--provider', 'twilio', '--id', records[6].id, log], dir);
+  const invalid = await h.whk(['verify', '--provider', 'twilio', '--record', records[6].id, log], dir);
   assert.equal(invalid.status, 1);
 
   // Replaying the last valid delivery through whk listen reaches the app.

@@ -67,7 +67,7 @@ expect_equal "$(wc -l <.whk/captures.jsonl)" 7 "one line per delivery"
 # Records are byte-exact and verify on their own.
 "$WHK" show twilio --sample inbound-sms | head -c -1 >sample.body
 first=$(head -1 .whk/captures.jsonl | sed 's/^{"id":"\([^"]*\)".*/\1/')
-expect_status 0 "verify first record" "$WHK" verify -p twilio --id "$first" \
+expect_status 0 "verify first record" "$WHK" verify -p twilio --record "$first" \
   .whk/captures.jsonl
 expect_in out "valid:" "record verifies"
 node -e 'const r = JSON.parse(require("fs").readFileSync(0, "utf8").split("\n")[0]);

@@ -27,7 +27,7 @@ expect_status 0 "replay json" "$WHK" replay --target "$target" --json
 expect_in out '"status": 200' "json status"
 
 # verify reads the record; whk.json supplies the public URL.
-expect_status 0 "verify capture" "$WHK" verify -p twilio --id "$first" saved.jsonl
+expect_status 0 "verify capture" "$WHK" verify -p twilio --record "$first" saved.jsonl
 expect_in out "valid:" "record valid"
 expect_status 0 "verify default log" "$WHK" verify -p twilio
 expect_in err "using capture record" "last record used"

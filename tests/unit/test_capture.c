@@ -1,216 +1,138 @@
 /* SPDX-License-Identifier: MIT */
-/* Check suite for the capture log, idempotency keys and redeliveries. */
-#include <pthread.h>
+/* Check suite for capture records (core/cli/capture.c). */
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
 #include "harness.h"
 
-#define THREADS 8
-#define RECORDS_PER_THREAD 200
-
-/* A body with bytes that are not UTF-8, so the record stores base64. */
-static const char binary_body[] = "a=1&b=\xff\xfe\x00z";
-static const size_t binary_len = sizeof(binary_body) - 1;
-
-static struct whk_request *make_request(const char *body, size_t len)
+/* Builds a record, dumps it and reads it back. */
+static void round_trip(const char *body, size_t len, const char *expect_key)
 {
-    struct whk_request *req = whk_request_new();
+    struct whkp_record record = {0}, back;
+    struct whk_error err = {0};
+    size_t back_len;
+    const char *back_body;
+    char *line;
 
-    ck_assert_ptr_nonnull(req);
-    ck_assert_int_eq(whk_request_add_header(req, "Host", "h.example.com"),
+    record.id = strdup("0001");
+    record.provider = strdup("twilio");
+    record.received_at = strdup("2026-12-04T15:29:05Z");
+    record.target = strdup("/sms?a=1");
+    record.url = strdup("https://x.example/sms?a=1");
+    record.request = whk_request_new();
+    whk_request_add_header(record.request, "Host", "x.example");
+    whk_request_add_header(record.request, "X-Dup", "1");
+    whk_request_add_header(record.request, "X-Dup", "2");
+    whk_request_set_body(record.request, body, len);
+
+    line = whkp_record_dump(&record);
+    ck_assert_ptr_nonnull(line);
+    ck_assert_ptr_null(strchr(line, '\n'));
+    ck_assert_msg(strstr(line, expect_key) != NULL, "%s lacks %s", line,
+                  expect_key);
+    ck_assert_int_eq(whkp_record_read(line, strlen(line), NULL, &back, &err),
                      WHK_OK);
-    ck_assert_int_eq(whk_request_add_header(req, "X-Twilio-Signature",
-                                            "abc="),
-                     WHK_OK);
-    ck_assert_int_eq(whk_request_add_header(req, "X-Dup", "1"), WHK_OK);
-    ck_assert_int_eq(whk_request_add_header(req, "x-dup", "2"), WHK_OK);
-    ck_assert_int_eq(whk_request_set_body(req, body, len), WHK_OK);
-    return req;
+
+    ck_assert_str_eq(back.id, "0001");
+    ck_assert_str_eq(back.target, "/sms?a=1");
+    ck_assert_str_eq(whk_request_url(back.request), record.url);
+    ck_assert_uint_eq(whk_request_header_count(back.request), 3);
+    ck_assert_str_eq(whk_request_header_nth(back.request, "x-dup", 1), "2");
+    back_body = whk_request_body(back.request, &back_len);
+    ck_assert_uint_eq(back_len, len);
+    ck_assert_mem_eq(back_body, body, len);
+
+    free(line);
+    whkp_record_clear(&record);
+    whkp_record_clear(&back);
 }
 
-struct writer {
-    struct whkp_capture *capture;
-    int index;
+START_TEST(capture_utf8_body_stays_text)
+{
+    const char body[] = "Body=%F0%9F%91%8B&x=\xd0\x9f\xd1\x80 \"q\"\\";
+    round_trip(body, sizeof(body) - 1, "\"body\":");
+}
+END_TEST
+
+START_TEST(capture_binary_body_base64)
+{
+    const char body[] = "\xff\xfe\x00\x01 not utf-8";
+    round_trip(body, sizeof(body) - 1, "\"body_base64\":");
+}
+END_TEST
+
+START_TEST(capture_nul_in_text_body)
+{
+    const char body[] = "a\0b";
+    round_trip(body, sizeof(body) - 1, "\\u0000");
+}
+END_TEST
+
+static const char log_text[] =
+    "{\"id\":\"a\",\"method\":\"POST\",\"target\":\"/1\",\"headers\":[],"
+    "\"body\":\"one\"}\n"
+    "\n"
+    "{\"id\":\"b\",\"method\":\"PUT\",\"target\":\"/2\",\"headers\":"
+    "[[\"H\",\"v\"]],\"body_base64\":\"dHdv\"}\n";
+
+START_TEST(capture_selects_by_id_or_last)
+{
+    struct whkp_record record;
+    size_t len;
+
+    ck_assert_int_eq(whkp_record_read(log_text, strlen(log_text), "a",
+                                      &record, NULL),
+                     WHK_OK);
+    ck_assert_str_eq(record.target, "/1");
+    ck_assert_str_eq(whk_request_body(record.request, &len), "one");
+    whkp_record_clear(&record);
+
+    ck_assert_int_eq(whkp_record_read(log_text, strlen(log_text), NULL,
+                                      &record, NULL),
+                     WHK_OK);
+    ck_assert_str_eq(record.id, "b");
+    ck_assert_str_eq(whk_request_method(record.request), "PUT");
+    ck_assert_str_eq(whk_request_body(record.request, &len), "two");
+    ck_assert_ptr_null(record.url);
+    whkp_record_clear(&record);
+}
+END_TEST
+
+static const struct {
+    const char *text;
+    const char *id;
+    const char *error;
+} bad_logs[] = {
+    {"{\"id\":\"a\",\"method\":\"POST\",\"target\":\"/\"}\n{oops\n", NULL,
+     "line 2, column"},
+    {"[1]\n", NULL, "expected a JSON object"},
+    {"", NULL, "has no records"},
+    {"{\"id\":\"a\",\"method\":\"POST\",\"target\":\"/\"}\n", "zz",
+     "no capture record has id 'zz'"},
+    {"{\"id\":\"a\",\"target\":\"/\"}\n", NULL, "needs 'method' and 'target'"},
+    {"{\"method\":\"POST\",\"target\":\"/\",\"headers\":{}}\n", NULL,
+     "'headers' must be an array"},
+    {"{\"method\":\"POST\",\"target\":\"/\",\"headers\":[[\"a\"]]}\n", NULL,
+     "header 0 must be a [name, value] pair"},
+    {"{\"method\":\"POST\",\"target\":\"/\",\"body_base64\":\"!!\"}\n", NULL,
+     "invalid base64"},
+    {"{\"method\":\"POST\",\"target\":\"/\",\"body\":5}\n", NULL,
+     "must be strings"},
 };
 
-static void *append_many(void *data)
+START_TEST(capture_rejects_malformed)
 {
-    struct writer *w = data;
-    struct whk_request *req = whk_request_new();
-    char id[32];
-
-    whk_request_set_body(req, "x=1", 3);
-    for (int i = 0; i < RECORDS_PER_THREAD; i++) {
-        struct whkp_record record = {.id = id, .target = "/t",
-                                     .request = req};
-
-        snprintf(id, sizeof(id), "t%d-%d", w->index, i);
-        if (whkp_capture_append(w->capture, &record, NULL) != WHK_OK)
-            break;
-    }
-    whk_request_free(req);
-    return NULL;
-}
-
-START_TEST(capture_round_trip_byte_exact)
-{
-    const char *dir = whkt_temp_dir();
-    char path[600], *data;
-    size_t len, body_len;
-    struct whkp_capture *capture;
-    struct whk_request *req = make_request(binary_body, binary_len);
-    struct whkp_record record = {.id = "r1", .provider = "twilio",
-                                 .target = "/hooks?a=%2F", .url =
-                                     "https://h.example.com/hooks?a=%2F",
-                                 .request = req, .verdict = "valid",
-                                 .reason = "match", .key = "SM1",
-                                 .duplicate = 1};
-    struct whkp_record back;
-    const char *name, *value, *body;
-
-    snprintf(path, sizeof(path), "%s/.whk/sub/captures.jsonl", dir);
-    ck_assert_int_eq(whkp_capture_open(path, 1, &capture, NULL), WHK_OK);
-    ck_assert_int_eq(whkp_capture_append(capture, &record, NULL), WHK_OK);
-    ck_assert_uint_eq(whkp_capture_count(capture), 1);
-    whkp_capture_close(capture);
-
-    ck_assert_int_eq(whkp_read_file(path, 1 << 20, &data, &len, NULL),
-                     WHK_OK);
-    ck_assert_int_eq(data[len - 1], '\n');
-    ck_assert_ptr_nonnull(strstr(data, "\"body_base64\""));
-    ck_assert_int_eq(whkp_record_read(data, len, "r1", &back, NULL), WHK_OK);
-    ck_assert_str_eq(back.target, "/hooks?a=%2F");
-    ck_assert_str_eq(back.url, "https://h.example.com/hooks?a=%2F");
-    ck_assert_str_eq(back.key, "SM1");
-    ck_assert_str_eq(back.verdict, "valid");
-    ck_assert_int_eq(back.duplicate, 1);
-    body = whk_request_body(back.request, &body_len);
-    ck_assert_uint_eq(body_len, binary_len);
-    ck_assert_mem_eq(body, binary_body, binary_len);
-    ck_assert_uint_eq(whk_request_header_count(back.request), 4);
-    whk_request_header_at(back.request, 3, &name, &value);
-    ck_assert_str_eq(name, "x-dup");
-    ck_assert_str_eq(value, "2");
-    whkp_record_clear(&back);
-    whk_request_free(req);
-    free(data);
-}
-END_TEST
-
-START_TEST(capture_appends_from_threads)
-{
-    const char *dir = whkt_temp_dir();
-    char path[600], *data;
-    size_t len, lines = 0;
-    struct whkp_capture *capture;
-    pthread_t threads[THREADS];
-    struct writer writers[THREADS];
-    struct whkp_record last;
-
-    snprintf(path, sizeof(path), "%s/captures.jsonl", dir);
-    ck_assert_int_eq(whkp_capture_open(path, 0, &capture, NULL), WHK_OK);
-    for (int i = 0; i < THREADS; i++) {
-        writers[i] = (struct writer){capture, i};
-        ck_assert_int_eq(pthread_create(&threads[i], NULL, append_many,
-                                        &writers[i]),
-                         0);
-    }
-    for (int i = 0; i < THREADS; i++)
-        pthread_join(threads[i], NULL);
-    ck_assert_uint_eq(whkp_capture_count(capture),
-                      THREADS * RECORDS_PER_THREAD);
-    whkp_capture_close(capture);
-
-    ck_assert_int_eq(whkp_read_file(path, 1 << 24, &data, &len, NULL),
-                     WHK_OK);
-    for (size_t i = 0; i < len; i++)
-        lines += data[i] == '\n';
-    ck_assert_uint_eq(lines, THREADS * RECORDS_PER_THREAD);
-    /* Every line parses: reading the last record walks all of them. */
-    ck_assert_int_eq(whkp_record_read(data, len, NULL, &last, NULL), WHK_OK);
-    whkp_record_clear(&last);
-    free(data);
-}
-END_TEST
-
-START_TEST(capture_open_fails_in_missing_parent)
-{
-    struct whkp_capture *capture = NULL;
+    struct whkp_record record;
     struct whk_error err = {0};
 
-    ck_assert_int_eq(whkp_capture_open("/proc/whk-no/captures.jsonl", 1,
-                                       &capture, &err),
-                     WHK_ERR_IO);
-    ck_assert_ptr_nonnull(strstr(err.text, "/proc/whk-no"));
-}
-END_TEST
-
-static const struct whk_key keys[] = {
-    {WHK_KEY_HEADER, "Idempotency-Key"},
-    {WHK_KEY_JSON, "/data/object/id"},
-    {WHK_KEY_PARAM, "MessageSid"},
-    {0, NULL},
-};
-
-static const struct whk_descriptor key_descriptor = {
-    .name = "keys", .idempotency_keys = keys};
-
-START_TEST(key_from_param_header_and_json)
-{
-    struct whk_request *req = whk_request_new();
-    const char *event = "{\"data\":{\"object\":{\"id\":\"evt_1\"}}}";
-    const char *name = NULL;
-    char *key;
-
-    whk_request_set_header(req, "Content-Type",
-                           "application/x-www-form-urlencoded");
-    whk_request_set_body(req, "To=1&MessageSid=SM9", 19);
-    key = whkp_idempotency_key(&key_descriptor, req, &name);
-    ck_assert_str_eq(key, "SM9");
-    ck_assert_str_eq(name, "MessageSid");
-    free(key);
-
-    whk_request_set_header(req, "Content-Type", "application/json");
-    whk_request_set_body(req, event, strlen(event));
-    key = whkp_idempotency_key(&key_descriptor, req, &name);
-    ck_assert_str_eq(key, "evt_1");
-    free(key);
-
-    whk_request_set_header(req, "Idempotency-Key", "k-7");
-    key = whkp_idempotency_key(&key_descriptor, req, &name);
-    ck_assert_str_eq(key, "k-7");
-    ck_assert_str_eq(name, "Idempotency-Key");
-    free(key);
-
-    whk_request_remove_header(req, "Idempotency-Key");
-    whk_request_set_body(req, "{\"data\":[1]}", 12);
-    ck_assert_ptr_null(whkp_idempotency_key(&key_descriptor, req, NULL));
-    whk_request_free(req);
-}
-END_TEST
-
-START_TEST(seen_flags_same_key_and_body)
-{
-    struct whkp_seen *seen = whkp_seen_new();
-    char key[32];
-
-    ck_assert_int_eq(whkp_seen_add(seen, "SM1", "a=1", 3), 0);
-    ck_assert_int_eq(whkp_seen_add(seen, "SM1", "a=1", 3), 1);
-    /* A status callback reuses the key with another body: not a repeat. */
-    ck_assert_int_eq(whkp_seen_add(seen, "SM1", "a=2", 3), 0);
-    ck_assert_int_eq(whkp_seen_add(seen, "SM2", "a=1", 3), 0);
-    /* Enough entries to grow the table several times. */
-    for (int i = 0; i < 5000; i++) {
-        snprintf(key, sizeof(key), "K%d", i);
-        ck_assert_int_eq(whkp_seen_add(seen, key, "b", 1), 0);
-    }
-    for (int i = 0; i < 5000; i += 499) {
-        snprintf(key, sizeof(key), "K%d", i);
-        ck_assert_int_eq(whkp_seen_add(seen, key, "b", 1), 1);
-    }
-    whkp_seen_free(seen);
+    ck_assert_int_ne(whkp_record_read(bad_logs[_i].text,
+                                      strlen(bad_logs[_i].text),
+                                      bad_logs[_i].id, &record, &err),
+                     WHK_OK);
+    ck_assert_ptr_null(record.request);
+    ck_assert_msg(strstr(err.text, bad_logs[_i].error) != NULL,
+                  "error '%s' lacks '%s'", err.text, bad_logs[_i].error);
 }
 END_TEST
 
@@ -219,11 +141,12 @@ int main(void)
     Suite *suite = suite_create("capture");
     TCase *tc = tcase_create("capture");
 
-    tcase_add_test(tc, capture_round_trip_byte_exact);
-    tcase_add_test(tc, capture_appends_from_threads);
-    tcase_add_test(tc, capture_open_fails_in_missing_parent);
-    tcase_add_test(tc, key_from_param_header_and_json);
-    tcase_add_test(tc, seen_flags_same_key_and_body);
+    tcase_add_test(tc, capture_utf8_body_stays_text);
+    tcase_add_test(tc, capture_binary_body_base64);
+    tcase_add_test(tc, capture_nul_in_text_body);
+    tcase_add_test(tc, capture_selects_by_id_or_last);
+    tcase_add_loop_test(tc, capture_rejects_malformed, 0,
+                        (int)(sizeof(bad_logs) / sizeof(bad_logs[0])));
     suite_add_tcase(suite, tc);
     return whkt_run(suite);
 }
