@@ -10,7 +10,7 @@
 
 #include "cli.h"
 
-/* Time to open a TCP connection; loopback apps answer at once. */
+/* Time to open a TCP connection; a loopback app accepts at once. */
 #define CONNECT_TIMEOUT_MS 5000L
 
 static atomic_int aborting;

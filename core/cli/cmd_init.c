@@ -52,9 +52,9 @@ static const struct option options[] = {
 };
 
 /*
- * How each tunnel tool is started for a local port, and the public URL it
- * gets when the name is fixed; "{port}" and "{name}" are replaced. url is
- * NULL where the name is random.
+ * A tunnel tool: how it starts for a local port, and the public URL it
+ * gets when its name is fixed. Templates have "{port}" and "{name}"
+ * replaced, and url is NULL where the name is random.
  */
 struct tunnel {
     const char *name;
@@ -203,7 +203,7 @@ static int parse_args(int argc, char **argv, struct init_args *args)
     return check_args(args) ? WHKP_EXIT_OK : WHKP_EXIT_USAGE;
 }
 
-/* What init records and prints. */
+/* The entry init records and the text it prints. */
 struct plan {
     struct whkp_project project; /* whk.json's entry with the flags over it */
     int created;                 /* the entry is new */

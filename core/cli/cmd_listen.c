@@ -23,8 +23,8 @@ static const char usage[] =
     "      --port PORT         port to listen on; 0 picks a free one\n"
     "                          (default: whk.json's port without --forward,\n"
     "                          4000 with it)\n"
-    "      --forward URL       the app's base URL, e.g. http://localhost:3000;\n"
-    "                          the request target is appended\n"
+    "      --forward URL       the app's base URL, e.g. http://localhost:3000\n"
+    "                          (the request target is appended)\n"
     "      --public-url URL    public base URL the provider requests\n"
     "                          (default: whk.json's; else rebuilt from Host\n"
     "                          and X-Forwarded-Proto)\n"
@@ -36,7 +36,8 @@ static const char usage[] =
     "      --max-body SIZE     largest body accepted, in bytes or with K or M\n"
     "                          (default 1M); larger ones get 413\n"
     "      --idle-timeout SECONDS  close idle connections (default 30)\n"
-    "      --upstream-timeout SECONDS  wait this long for the app (default 60)\n"
+    "      --upstream-timeout SECONDS  wait this long for the app (default\n"
+    "                          60)\n"
     "  -q, --quiet             no line per delivery, only the summary\n"
     "  -h, --help              show this help\n"
     "\n"
@@ -315,7 +316,7 @@ static int listen_port(const struct listen_args *args,
 {
     if (args->port >= 0)
         return args->port;
-    /* Without an app, whk listen stands in for it on the app's port. */
+    /* Without an app, whk listen takes the app's port in its place. */
     if (args->forward == NULL && project->port > 0)
         return project->port;
     return 4000;

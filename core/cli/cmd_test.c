@@ -218,7 +218,7 @@ static int setup(const struct test_args *args, struct whkp_tester *t,
 
     t->timeout_ms = args->timeout_ms > 0 ? (long)args->timeout_ms
                                          : (long)d->timeout_ms;
-    /* Wait past the timeout, to report how late a slow answer comes. */
+    /* Wait past the timeout, to report how late a slow response comes. */
     t->request_timeout_ms = (t->timeout_ms > 0 ? t->timeout_ms : 15000) +
                             5000;
     t->curl = whkp_http_handle_new();

@@ -188,19 +188,19 @@ static void summarize(const struct whk_descriptor *d,
 
 /*
  * NOTE: every sample is held to the one response declaration, status
- * callbacks too, although Twilio ignores the answer to those.
+ * callbacks too, although Twilio ignores the response to those.
  */
 void whkp_judge_response(const struct whk_descriptor *d,
                          const struct whkp_response *response,
                          long timeout_ms, struct whkp_judgement *judgement)
 {
-    const char *who = d->title ? d->title : d->name;
+    const char *title = d->title ? d->title : d->name;
 
     memset(judgement, 0, sizeof(*judgement));
     if (response->status < 200 || response->status > 299)
         add_problem(judgement, WHK_REASON_NONE,
                     "the endpoint answered %ld; %s expects a 2xx status%s",
-                    response->status, who,
+                    response->status, title,
                     d->response.status ? " such as 200" : "");
     else
         judge_content(&d->response, response, judgement);
@@ -209,7 +209,7 @@ void whkp_judge_response(const struct whk_descriptor *d,
         add_problem(judgement, WHK_REASON_TIMEOUT,
                     "the answer took %.2f s; %s gives up after %.2f s and "
                     "reports %s",
-                    response->seconds, who, timeout_ms / 1000.0,
+                    response->seconds, title, timeout_ms / 1000.0,
                     d->timeout_error ? d->timeout_error
                                      : "a failed delivery");
     if (judgement->problem_count == 0)

@@ -7,7 +7,7 @@
 
 #define WHKP_MAX_PROBLEMS 4
 
-/* What is wrong with one response, in sentences a person can act on. */
+/* The problems of one response, in sentences a person can act on. */
 struct whkp_judgement {
     char *problems[WHKP_MAX_PROBLEMS];
     size_t problem_count;
@@ -20,7 +20,7 @@ void whkp_judgement_clear(struct whkp_judgement *judgement);
 /*
  * Checks response against the provider's declaration: a 2xx status, the
  * declared media type, a well-formed body of the declared format (XML
- * with the root element of the declared body), and an answer within
+ * with the root element of the declared body), and a response within
  * timeout_ms.
  */
 void whkp_judge_response(const struct whk_descriptor *descriptor,

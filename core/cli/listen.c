@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* whk listen's handling of one delivery: verify, capture, answer, log. */
+/* whk listen's handling of one delivery: verify, capture, respond, log. */
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -7,19 +7,19 @@
 
 #include "listen.h"
 
-/* Who answered a delivery. */
+/* The source of the response to a delivery. */
 enum outcome {
-    OUTCOME_APP,         /* forwarded; the app's answer */
+    OUTCOME_APP,         /* forwarded; the app's response */
     OUTCOME_STAND_IN,    /* no app; the provider's expected response */
     OUTCOME_REJECTED,    /* 403 for an invalid signature */
     OUTCOME_UNREACHABLE, /* 502: the app could not be reached */
-    OUTCOME_TIMED_OUT    /* 504: the app did not answer in time */
+    OUTCOME_TIMED_OUT    /* 504: the app did not respond in time */
 };
 
 static const char *const outcome_words[] = {
     "app", "stand-in", "rejected", "app unreachable", "app timed out"};
 
-/* What happened to one delivery, for the record and the log line. */
+/* The outcome of one delivery, for the record and the log line. */
 struct delivery {
     struct timespec start;
     char received_at[32];
@@ -29,7 +29,7 @@ struct delivery {
     int duplicate;
     struct whk_verdict *verdict;
     enum outcome outcome;
-    char error[512];     /* why the app gave no answer */
+    char error[512];     /* why the app sent no response */
     int status;
     double seconds;
 };
@@ -111,7 +111,7 @@ static const char *verdict_word(const struct whk_verdict *verdict)
     return "not applicable";
 }
 
-/* Appends the delivery to the capture log before it is answered. */
+/* Appends the delivery to the capture log before the response. */
 static void capture(struct whkp_listener *l, const struct whkp_incoming *in,
                     struct delivery *d)
 {
@@ -255,6 +255,10 @@ static void log_delivery(struct whkp_listener *l,
 {
     const struct whk_descriptor *desc = l->descriptor;
     int slow = desc->timeout_ms > 0 && d->seconds * 1000 > desc->timeout_ms;
+    const char *repeat = "";
+
+    if (d->key != NULL)
+        repeat = d->duplicate ? " duplicate" : " new";
 
     pthread_mutex_lock(&l->lock);
     count(l, d);
@@ -267,8 +271,7 @@ static void log_delivery(struct whkp_listener *l,
                whk_verdict_status(d->verdict) == WHK_VALID
                    ? ""
                    : whk_verdict_text(d->verdict),
-               d->key ? d->key : "-",
-               d->key ? (d->duplicate ? " duplicate" : " new") : "",
+               d->key ? d->key : "-", repeat,
                d->status, outcome_words[d->outcome], d->seconds * 1000,
                d->id);
         fflush(stdout);

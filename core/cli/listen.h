@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* What whk listen does with each delivery: verify, capture, answer, log. */
+/* whk listen's state and callbacks: verify, capture, respond, log. */
 #ifndef WHK_LISTEN_H
 #define WHK_LISTEN_H
 
@@ -13,7 +13,7 @@ struct whkp_listen_counts {
     size_t valid;
     size_t invalid;
     size_t not_applicable;
-    size_t rejected;        /* answered 403 without forwarding */
+    size_t rejected;        /* rejected with 403, not forwarded */
     size_t duplicates;
     size_t forwarded;
     size_t upstream_errors; /* 502 or 504 */
@@ -28,7 +28,7 @@ struct whkp_listener {
     struct whkp_secret secret;
     const char *public_base;   /* NULL: rebuilt from Host per request */
     const char *forward;       /* the app's base URL, or NULL */
-    int enforce;               /* answer 403 to invalid signatures */
+    int enforce;               /* reject invalid signatures with 403 */
     int quiet;                 /* no line per delivery */
     long upstream_timeout_ms;
     struct whkp_capture *capture;

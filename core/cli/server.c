@@ -28,7 +28,7 @@ struct exchange {
     size_t len;
     size_t capacity;
     int started;
-    int rejected;  /* answered 413 before the body */
+    int rejected;  /* rejected with 413 before the body */
     int overflow;  /* a chunked body passed the limit; the rest is dropped */
 };
 

@@ -31,7 +31,7 @@ struct whkp_server_handler {
      */
     void (*handle)(void *data, void **connection,
                    const struct whkp_incoming *in, struct whkp_reply *reply);
-    /* Called for a request the server answered itself (413). */
+    /* Called for a request the server rejected itself (413). */
     void (*rejected)(void *data, const char *method, const char *target,
                      int status, const char *reason);
     void (*connection_closed)(void *data, void *connection);

@@ -193,7 +193,7 @@ static void keep_body(struct whkp_check *check,
     check->body_len = len;
 }
 
-/* Sends req to url and returns 1 when the endpoint answers 2xx. */
+/* Sends req to url and returns 1 for a 2xx response. */
 static int accepted(struct whkp_tester *t, const char *url,
                     const struct whk_request *req)
 {
@@ -290,7 +290,7 @@ static char *wrong_url(struct whkp_tester *t, const struct whk_request *req,
     return cause;
 }
 
-/* Finds out why a correctly signed sample got a 4xx answer. */
+/* Finds out why a correctly signed sample got a 4xx response. */
 static void diagnose_rejection(struct whkp_tester *t, size_t index,
                                const struct whk_request *req,
                                const char *local)
@@ -375,7 +375,7 @@ out:
     return ok;
 }
 
-/* Sends a forged or unsigned request; any 2xx answer fails the check. */
+/* Sends a forged or unsigned request; a 2xx response fails the check. */
 static int probe(struct whkp_tester *t, const char *name, const char *what,
                  struct whk_request *req, const char *local)
 {

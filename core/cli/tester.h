@@ -12,7 +12,7 @@ struct whkp_check {
     char *name;        /* sample name, or the probe's */
     int probe;         /* 1 for a forged or unsigned request */
     int passed;
-    long status;       /* 0 when there was no answer */
+    long status;       /* 0 when there was no response */
     double seconds;
     char *url;         /* where it was sent */
     char *summary;     /* what was right, when passed */
@@ -41,7 +41,7 @@ struct whkp_tester {
 };
 
 /*
- * Sends sample signed for the public URL and judges the answer; a
+ * Sends sample signed for the public URL and judges the response; a
  * rejection is diagnosed with extra requests. Returns 0 when the run must
  * stop: the endpoint is unreachable (t->unreachable) or the sample cannot
  * be built.

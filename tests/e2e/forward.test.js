@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // whk listen --forward in front of the Express app: requests signed by the
 // official twilio package for the public URL pass through and are
-// accepted; the capture log holds each byte-exact; whk verify says valid;
+// accepted; the capture log contains each byte-exact; whk verify says valid;
 // whk replay --last is accepted again.
 'use strict';
 
@@ -87,7 +87,7 @@ test('SDK-signed deliveries pass through whk listen to the app', async (t) => {
   assert.equal(forged.status, 403);
   assert.deepEqual(await stats(app.port), { accepted: 6, rejected: 0 });
 
-  // The capture log holds every delivery byte-exact, the forged one too.
+  // The capture log contains every delivery byte-exact, the forged one too.
   const log = path.join(dir, '.whk', 'captures.jsonl');
   const records = fs.readFileSync(log, 'utf8').trim().split('\n').map(JSON.parse);
   assert.equal(records.length, 7);
