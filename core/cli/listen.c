@@ -38,10 +38,12 @@ static void format_time(const struct timespec *when, char *out, size_t size)
 {
     struct tm tm;
 
+    char seconds[24];
+
     gmtime_r(&when->tv_sec, &tm);
-    snprintf(out, size, "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ",
-             tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-             tm.tm_min, tm.tm_sec, when->tv_nsec / 1000000);
+    strftime(seconds, sizeof(seconds), "%Y-%m-%dT%H:%M:%S", &tm);
+    snprintf(out, size, "%s.%03dZ", seconds,
+             (int)(when->tv_nsec / 1000000));
 }
 
 static double seconds_since(const struct timespec *start)

@@ -65,7 +65,7 @@ void whkp_test_print_table(const struct whkp_tester *t)
            "DETAIL");
     for (size_t n = 0; n < t->check_count; n++) {
         const struct whkp_check *c = &t->checks[report_index(t, n)];
-        char status[8] = "-", time[16] = "-";
+        char status[24] = "-", time[24] = "-";
 
         if (c->status > 0)
             snprintf(status, sizeof(status), "%ld", c->status);
