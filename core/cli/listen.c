@@ -94,9 +94,14 @@ static void verify(struct whkp_listener *l, const struct whkp_incoming *in,
                             whkp_secret_span(&l->secret), d->verdict);
     whk_context_free(ctx);
 
-    /* NOTE: only deliveries since this listener started are compared. */
+    /*
+     * Only genuine deliveries count, so a forgery that copies a real body
+     * does not make the real delivery look like a repeat.
+     * NOTE: only deliveries since this listener started are compared.
+     */
     d->key = whkp_idempotency_key(l->descriptor, in->request, NULL);
-    if (d->key != NULL)
+    if (d->key != NULL && d->verdict != NULL &&
+        whk_verdict_status(d->verdict) == WHK_VALID)
         d->duplicate = whkp_seen_add(l->seen, d->key, body, body_len) == 1;
 }
 
@@ -259,7 +264,8 @@ static void log_delivery(struct whkp_listener *l,
     int slow = desc->timeout_ms > 0 && d->seconds * 1000 > desc->timeout_ms;
     const char *repeat = "";
 
-    if (d->key != NULL)
+    if (d->key != NULL && d->verdict != NULL &&
+        whk_verdict_status(d->verdict) == WHK_VALID)
         repeat = d->duplicate ? " duplicate" : " new";
 
     pthread_mutex_lock(&l->lock);
