@@ -124,6 +124,13 @@ struct whkp_request_options {
     const char *public_base;
 };
 
+/*
+ * Rejects reading both the request and the secret from standard input,
+ * where the secret's bytes would be parsed, and echoed, as a request.
+ */
+int whkp_check_stdin(const struct whkp_request_options *opts,
+                     const char *secret_file);
+
 /* Records a --header value; returns 0 on failure. */
 int whkp_request_options_add_header(struct whkp_request_options *opts,
                                     const char *line);

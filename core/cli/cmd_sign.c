@@ -370,7 +370,9 @@ static int run(struct sign_args *args)
     char *target = NULL, *url_before = NULL, *webhook_url = NULL;
     int status;
 
-    status = whkp_project_load(args->provider, &project);
+    status = whkp_check_stdin(&args->request, args->secret_file);
+    if (status == WHKP_EXIT_OK)
+        status = whkp_project_load(args->provider, &project);
     if (status != WHKP_EXIT_OK)
         return status;
     status = whkp_load_provider(project.provider, &registry, &provider);
