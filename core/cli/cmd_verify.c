@@ -19,7 +19,12 @@ static const char usage[] =
     "  -p, --provider NAME     provider ('whk providers' lists them)\n"
     "      --secret-env VAR    read the secret from environment variable VAR\n"
     "                          (default: the provider's, e.g. TWILIO_AUTH_TOKEN)\n"
-    "      --secret-file FILE  read the secret from FILE, bytes as they are\n"
+    "      --secret-file FILE  read the secret from FILE, bytes as they are;\n"
+    "                          for key-pair providers (discord, sendgrid) the\n"
+    "                          public key as the dashboard shows it\n"
+    "      --key-file FILE     verify with the PEM key in FILE (public, or\n"
+    "                          private: its public half is used), for\n"
+    "                          key-pair providers only\n"
     "      --url URL           public URL set in the provider's dashboard;\n"
     "                          default: the capture record's, else rebuilt\n"
     "                          from Host and X-Forwarded-Proto\n"
@@ -35,13 +40,14 @@ static const char usage[] =
     "Exit status: 0 valid, 1 invalid, 2 usage or input error, 3 environment\n"
     "error (secret unset, plugin missing or rejected).\n";
 
-enum { OPT_SECRET_ENV = 256, OPT_SECRET_FILE, OPT_URL, OPT_ID, OPT_JSON,
-       OPT_TOLERANCE, OPT_NOW };
+enum { OPT_SECRET_ENV = 256, OPT_SECRET_FILE, OPT_KEY_FILE, OPT_URL, OPT_ID,
+       OPT_JSON, OPT_TOLERANCE, OPT_NOW };
 
 static const struct option options[] = {
     {"provider", required_argument, NULL, 'p'},
     {"secret-env", required_argument, NULL, OPT_SECRET_ENV},
     {"secret-file", required_argument, NULL, OPT_SECRET_FILE},
+    {"key-file", required_argument, NULL, OPT_KEY_FILE},
     {"url", required_argument, NULL, OPT_URL},
     {"id", required_argument, NULL, OPT_ID},
     {"method", required_argument, NULL, 'X'},
@@ -58,6 +64,7 @@ struct verify_args {
     const char *provider;
     const char *secret_env;
     const char *secret_file;
+    const char *key_file;
     struct whkp_request_options request;
     int64_t tolerance;
     int64_t now;
@@ -82,6 +89,9 @@ static int parse_args(int argc, char **argv, struct verify_args *args)
             break;
         case OPT_SECRET_FILE:
             args->secret_file = optarg;
+            break;
+        case OPT_KEY_FILE:
+            args->key_file = optarg;
             break;
         case OPT_URL:
             args->request.url = optarg;
@@ -220,6 +230,9 @@ static int run(struct verify_args *args)
     struct whk_verdict *verdict = NULL;
     struct whkp_secret secret = {0};
     struct whkp_diagnosis diagnosis = {0};
+    const struct whkp_secret_options sources = {
+        args->secret_env, args->secret_file, args->key_file};
+    struct whk_error err = {0};
     const struct whk_descriptor *d;
     char *target = NULL;
     int status;
@@ -232,10 +245,18 @@ static int run(struct verify_args *args)
     status = whkp_build_request(&args->request, d, &req, &target);
     if (status != WHKP_EXIT_OK)
         goto out;
-    status = whkp_secret_load(args->secret_env, args->secret_file,
-                              d->secret.env, &secret);
+    status = whkp_secret_load_for(d, &sources, 0, &secret);
     if (status != WHKP_EXIT_OK)
         goto out;
+    if (whk_provider_check_secret(provider, whkp_secret_span(&secret), 0,
+                                  &err) != WHK_OK) {
+        whkp_error("the %s from %s: %s",
+                   d->secret.kind == WHK_SECRET_PUBLIC_KEY ? "key"
+                                                           : "secret",
+                   secret.source, err.text);
+        status = WHKP_EXIT_ENV;
+        goto out;
+    }
 
     ctx = whk_context_new();
     verdict = whk_verdict_new();
