@@ -285,6 +285,13 @@ const providers = {
       return { 'x-twilio-email-event-webhook-timestamp': String(c.timestamp),
         'x-twilio-email-event-webhook-signature': sig.toString('base64') };
     },
+    // Node's crypto (OpenSSL) requires DER; starkbank-ecdsa, under
+    // @sendgrid/eventwebhook, also reads some malformed encodings.
+    strict(c, headers) {
+      const key = crypto.createPublicKey({ key: Buffer.from(c.secret, 'base64'), format: 'der', type: 'spki' });
+      const data = Buffer.from(headers['x-twilio-email-event-webhook-timestamp'] + c.body);
+      return crypto.verify('sha256', data, key, Buffer.from(headers['x-twilio-email-event-webhook-signature'], 'base64'));
+    },
     verify(c, headers) {
       const sig = headers['x-twilio-email-event-webhook-signature'];
       const ts = headers['x-twilio-email-event-webhook-timestamp'];
@@ -414,6 +421,10 @@ async function runCase(p, n, counts) {
   } else if (expected && !actual.valid && p.futureAccepted && mutation === 'future-beyond') {
     // whk checks both directions; this package ignores future timestamps.
     counts.intended++;
+  } else if (expected && !actual.valid && p.strict && mutation === 'signature' &&
+             /not a valid encoding/.test(actual.text) && !p.strict(sent, headers)) {
+    // A valid signature in a malformed DER encoding: Node rejects it too.
+    counts.malformedDer++;
   } else {
     counts.failures.push(`case ${n} (${mutation}): ${p.name} says ${expected ? 'valid' : 'invalid'}, ` +
       `whk says ${actual.text}; headers ${JSON.stringify(headers)}, body ${JSON.stringify(sent.body.slice(0, 80))}`);
@@ -427,7 +438,8 @@ async function main() {
     process.exit(2);
   }
   await p.init();
-  const counts = { signedAccepted: 0, agreed: 0, valid: 0, invalid: 0, intended: 0, failures: [] };
+  const counts = { signedAccepted: 0, agreed: 0, valid: 0, invalid: 0, intended: 0, malformedDer: 0,
+    failures: [] };
   for (let n = 1; n <= caseCount; n++) await runCase(p, n, counts);
 
   for (const f of counts.failures.slice(0, 20)) console.log('DISAGREEMENT ' + f);
@@ -437,7 +449,9 @@ async function main() {
     `${counts.agreed}/${caseCount} (${counts.valid} valid, ${counts.invalid} invalid per ` +
     `${p.name})` + (p.futureAccepted ? `; ${counts.intended} intended differences ` +
     `(timestamps beyond the tolerance in the future, which whk rejects and ${p.name} ` +
-    'accepts)' : ''));
+    'accepts)' : '') + (p.strict ? `; ${counts.malformedDer} valid signatures in a ` +
+    `malformed DER encoding, which ${p.name} accepts and whk and Node's crypto.verify ` +
+    'reject' : ''));
   console.log(`${2 * caseCount - failed} passed, ${failed} failed`);
   process.exit(failed === 0 ? 0 : 1);
 }
