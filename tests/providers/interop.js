@@ -99,7 +99,8 @@ function whk(args, secret, body) {
   const r = spawnSync(WHK, [...args, '--url', URL, '-H',
     'Content-Type: application/json', '--data', '@' + bodyFile],
   { env, encoding: 'utf8', maxBuffer: 64 << 20 });
-  if (r.status === null || r.status > 1) {
+  // A sanitizer report exits 1 like an invalid verdict, so look for it.
+  if (r.status === null || r.status > 1 || /Sanitizer|runtime error:/.test(r.stderr)) {
     throw new Error(`whk ${args.join(' ')} exited ${r.status} (${r.signal}): ${r.stderr}`);
   }
   return r;
