@@ -235,8 +235,14 @@ static int parse_value(struct parser *ps, struct node *node)
 /* Decodes one UTF-8 sequence at s; returns its length, or 0 if invalid. */
 static size_t get_utf8(const unsigned char *s, size_t len, unsigned *cp)
 {
-    size_t n = s[0] >= 0xf0 ? 4 : s[0] >= 0xe0 ? 3 : s[0] >= 0xc0 ? 2 : 0;
+    size_t n = 0;
 
+    if (s[0] >= 0xf0)
+        n = 4;
+    else if (s[0] >= 0xe0)
+        n = 3;
+    else if (s[0] >= 0xc0)
+        n = 2;
     if (n == 0 || n > len)
         return 0;
     *cp = s[0] & (0x3f >> (n - 1));

@@ -85,7 +85,7 @@ static int check_timestamp(const struct whk_context *ctx,
     return whk_timestamp_check(ctx, seconds, 0, verdict);
 }
 
-/* Decodes the 128 hex digits; sets the verdict and returns 0 if bad. */
+/* Decodes the 128 hex digits, or sets the verdict and returns 0. */
 static int decode_signature(const char *value, unsigned char **sig,
                             size_t *sig_len, struct whk_verdict *verdict)
 {

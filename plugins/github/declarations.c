@@ -52,7 +52,7 @@ static const char *const push_headers[] = {
     NULL,
 };
 
-/* Repository and user names are made up; GitHub sends compact JSON. */
+/* Repository and user names are made up. GitHub sends compact JSON. */
 const struct whk_sample github_samples[] = {
     {
         .name = "ping",

@@ -81,7 +81,7 @@ static enum whk_status github_sign(void *state, const struct whk_context *ctx,
     return status;
 }
 
-/* Checks "PREFIX" + hex form; sets the verdict and returns 0 if wrong. */
+/* Checks the "PREFIX" + hex form, or sets the verdict and returns 0. */
 static int check_form(const struct scheme *scheme, const char *value,
                       struct whk_verdict *verdict)
 {

@@ -59,7 +59,7 @@ static enum whk_status paddle_sign(void *state, const struct whk_context *ctx,
     return whk_request_set_header(req, SIGNATURE_HEADER, line);
 }
 
-/* Parses "ts=..;h1=.."; sets the verdict and returns 0 when malformed. */
+/* Parses "ts=..;h1=..", or sets the verdict and returns 0 if malformed. */
 static int parse_header(const char *header, struct whk_header_item *items,
                         size_t *count, const struct whk_header_item **ts,
                         int64_t *seconds, struct whk_verdict *verdict)

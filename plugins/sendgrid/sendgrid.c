@@ -87,7 +87,7 @@ static int check_timestamp(const struct whk_context *ctx,
     return whk_timestamp_check(ctx, seconds, 0, verdict);
 }
 
-/* Decodes the base64 signature; sets the verdict and returns 0 if bad. */
+/* Decodes the base64 signature, or sets the verdict and returns 0. */
 static int decode_signature(const char *value, unsigned char **sig,
                             size_t *sig_len, struct whk_verdict *verdict)
 {
@@ -184,7 +184,7 @@ WHK_DESCRIPTOR(sendgrid) = {
             .body = "",
             .format = NULL,
         },
-    /* NOTE: SendGrid publishes no delivery timeout; 3 s is a guess. */
+    /* NOTE: SendGrid publishes no delivery timeout, so 3 s is an estimate. */
     .timeout_ms = 3000,
     .timeout_error = "the POST counts as failed and is retried",
     .retries = "SendGrid retries a failed POST at increasing intervals for "

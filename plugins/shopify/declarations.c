@@ -59,7 +59,7 @@ static const char *const uninstalled_headers[] = {
     NULL,
 };
 
-/* The shop and customer are made up; Shopify sends compact JSON. */
+/* The shop and customer are made up. Shopify sends compact JSON. */
 const struct whk_sample shopify_samples[] = {
     {
         .name = "orders-create",
@@ -92,7 +92,7 @@ const struct whk_sample shopify_samples[] = {
     {0},
 };
 
-/* Retries keep X-Shopify-Webhook-Id; X-Shopify-Event-Id names the event. */
+/* Retries keep X-Shopify-Webhook-Id, and X-Shopify-Event-Id names the event. */
 const struct whk_key shopify_keys[] = {
     {WHK_KEY_HEADER, "X-Shopify-Webhook-Id"},
     {WHK_KEY_HEADER, "X-Shopify-Event-Id"},

@@ -69,7 +69,7 @@ static enum whk_status slack_sign(void *state, const struct whk_context *ctx,
     return status;
 }
 
-/* Reads both headers; sets the verdict and returns 0 when one is unusable. */
+/* Reads both headers, or sets the verdict and returns 0 if one is unusable. */
 static int read_headers(const struct whk_request *req, const char **value,
                         const char **timestamp, int64_t *seconds,
                         struct whk_verdict *verdict)

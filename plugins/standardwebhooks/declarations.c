@@ -28,7 +28,7 @@ const struct whk_field standardwebhooks_fields[] = {
 
 static const char *const no_headers[] = {NULL};
 
-/* The ids are made up; the bodies follow Svix's example event types. */
+/* The ids are made up, and the bodies follow Svix's example event types. */
 const struct whk_sample standardwebhooks_samples[] = {
     {
         .name = "user-created",

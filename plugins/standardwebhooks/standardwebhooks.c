@@ -160,7 +160,7 @@ static const struct names *pick_names(const struct names *own,
     return own;
 }
 
-/* Reads the three headers; sets the verdict and returns 0 on a problem. */
+/* Reads the three headers, or sets the verdict and returns 0. */
 static int read_headers(const struct names *names,
                         const struct whk_request *req, const char **id,
                         int64_t *timestamp, const char **signature,

@@ -73,7 +73,7 @@ static enum whk_status stripe_sign(void *state, const struct whk_context *ctx,
     return whk_request_set_header(req, SIGNATURE_HEADER, line);
 }
 
-/* Parses the header into its timestamp and v1 items; 0 when malformed. */
+/* Parses the timestamp and v1 items, or sets the verdict and returns 0. */
 static int parse_header(const char *header, struct whk_header_item *items,
                         size_t *count, int64_t *timestamp,
                         const struct whk_header_item **t,
@@ -118,7 +118,7 @@ static int parse_header(const char *header, struct whk_header_item *items,
     return 1;
 }
 
-/* Compares every v1 item with expected; returns the match's index or -1. */
+/* Returns the 1-based index of the v1 item equal to expected, or -1. */
 static int find_match(const struct whk_header_item *items, size_t count,
                       const char *expected, size_t *v1_count,
                       struct whk_verdict *verdict)
@@ -251,6 +251,7 @@ WHK_DESCRIPTOR(stripe) = {
             .body = "{\"received\": true}",
             .format = NULL,
         },
+    /* NOTE: Stripe publishes no exact timeout, so 10 s is an estimate. */
     .timeout_ms = 10000,
     .timeout_error = "the delivery is marked failed ('Timed out') in the "
                      "endpoint's event deliveries",

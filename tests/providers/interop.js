@@ -1,10 +1,9 @@
 #!/usr/bin/env node
 // SPDX-License-Identifier: MIT
 // Checks whk against each provider's official npm package, both ways, on
-// randomized cases: the package verifies what `whk sign` produced, and
-// `whk verify` must give the package's verdict on requests signed by the
-// package (or by Node's crypto where the package cannot sign) and then
-// tampered with.
+// randomized cases. The package verifies what `whk sign` produced. Then the
+// package (or Node's crypto, where the package cannot sign) signs a request
+// that may be tampered with, and `whk verify` must give the package's verdict.
 // Usage: WHK=path/to/whk node interop.js PROVIDER [CASES] [SEED]
 'use strict';
 
@@ -17,7 +16,7 @@ const { spawnSync } = require('node:child_process');
 const WHK = process.env.WHK;
 const provider = process.argv[2];
 const caseCount = Number(process.argv[3] || 250);
-// A fixed default seed makes a failure repeat; vary it to explore more cases.
+// A fixed default seed makes a failure repeat, and another seed explores more cases.
 const seed = Number(process.argv[4] || process.env.WHK_INTEROP_SEED || 4242);
 const URL = 'https://hooks.example.com/webhooks';
 
@@ -286,8 +285,8 @@ const providers = {
       return { 'x-twilio-email-event-webhook-timestamp': String(c.timestamp),
         'x-twilio-email-event-webhook-signature': sig.toString('base64') };
     },
-    // Node's crypto (OpenSSL) requires DER; starkbank-ecdsa, under
-    // @sendgrid/eventwebhook, also reads some malformed encodings.
+    // Node's crypto (OpenSSL) requires strict DER, but starkbank-ecdsa,
+    // under @sendgrid/eventwebhook, also reads some malformed encodings.
     strict(c, headers) {
       const key = crypto.createPublicKey({ key: Buffer.from(c.secret, 'base64'), format: 'der', type: 'spki' });
       const data = Buffer.from(headers['x-twilio-email-event-webhook-timestamp'] + c.body);
@@ -349,7 +348,8 @@ const providers = {
   },
 };
 
-// Makes a key pair for key-pair schemes; the "secret" is the dashboard form.
+// Makes a key pair for key-pair schemes. The "secret" is the public key in
+// the dashboard's form.
 function keyPair(type) {
   const { privateKey, publicKey } = type === 'ec'
     ? crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' })

@@ -646,10 +646,12 @@ START_TEST(signing_keys_rejected)
 }
 END_TEST
 
-/* Stripe, GitHub and Shopify always send a body; their SDKs reject none. */
+/* Stripe, GitHub and Shopify always send a body, and their SDKs reject none. */
+static const char *const body_required[] = {"stripe", "github", "shopify"};
+
 START_TEST(empty_body_invalid)
 {
-    const char *name = _i == 0 ? "stripe" : _i == 1 ? "github" : "shopify";
+    const char *name = body_required[_i];
     char *sign_secret, *verify_secret;
     struct whk_request *req;
     struct outcome out;
