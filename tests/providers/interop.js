@@ -450,7 +450,7 @@ async function main() {
     `${counts.agreed}/${caseCount} (${counts.valid} valid, ${counts.invalid} invalid per ` +
     `${p.name})` + (p.futureAccepted ? `; ${counts.intended} intended differences ` +
     `(timestamps beyond the tolerance in the future, which whk rejects and ${p.name} ` +
-    'accepts)' : '') + (p.strict ? `; ${counts.malformedDer} valid signatures in a ` +
+    'accepts)' : '') + (p.strict ? `; ${counts.malformedDer} valid signature(s) in a ` +
     `malformed DER encoding, which ${p.name} accepts and whk and Node's crypto.verify ` +
     'reject' : ''));
   console.log(`${2 * caseCount - failed} passed, ${failed} failed`);
