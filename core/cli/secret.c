@@ -145,7 +145,10 @@ int whkp_secret_load_for(const struct whk_descriptor *d,
                    d->name, d->title ? d->title : d->name);
         return WHKP_EXIT_USAGE;
     }
-    return whkp_secret_load(opts->env, opts->file, d->secret.env, secret);
+    return whkp_secret_load(opts->env, opts->file,
+                            opts->default_env ? opts->default_env
+                                              : d->secret.env,
+                            secret);
 }
 
 void whkp_secret_clear(struct whkp_secret *secret)
