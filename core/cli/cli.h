@@ -3,6 +3,7 @@
 #ifndef WHK_CLI_H
 #define WHK_CLI_H
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <whk/whk.h>
 
@@ -13,6 +14,14 @@ enum whkp_exit {
     WHKP_EXIT_USAGE = 2,   /* bad flag, unreadable or malformed input */
     WHKP_EXIT_ENV = 3      /* secret unset, plugin missing, unreachable */
 };
+
+/*
+ * printf for text that may hold request data: control characters and
+ * bytes that are not UTF-8 come out as \xNN (see util.c).
+ */
+void whkp_printf(const char *format, ...) WHK_PRINTF(1, 2);
+void whkp_fprintf(FILE *out, const char *format, ...) WHK_PRINTF(2, 3);
+void whkp_vprint(FILE *out, const char *format, va_list args);
 
 /* Prints "whk: error: ..." to stderr. */
 void whkp_error(const char *format, ...) WHK_PRINTF(1, 2);

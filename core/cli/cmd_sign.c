@@ -321,7 +321,7 @@ static void print_headers(const struct whk_request *before,
             json_array_append_new(headers, json_pack("{s:s, s:s}", "name",
                                                      name, "value", value));
         else
-            printf("%s: %s\n", name, value);
+            whkp_printf("%s: %s\n", name, value);
     }
     if (json) {
         json_t *root = json_pack("{s:s, s:s, s:o, s:s?}", "method",

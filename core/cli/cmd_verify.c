@@ -178,18 +178,18 @@ static void print_text(const struct whk_descriptor *d,
     const struct whk_failure *failure =
         whkp_failure_for(d, whk_verdict_reason(verdict));
 
-    printf("%s: %s\n", status_word(whk_verdict_status(verdict)),
+    whkp_printf("%s: %s\n", status_word(whk_verdict_status(verdict)),
            whk_verdict_text(verdict));
     for (size_t i = 0; i < whk_verdict_note_count(verdict); i++)
-        printf("  note:  %s\n", whk_verdict_note_at(verdict, i));
+        whkp_printf("  note:  %s\n", whk_verdict_note_at(verdict, i));
     for (size_t i = 0; i < diagnosis->hint_count; i++)
-        printf("  hint:  %s\n", diagnosis->hints[i]);
+        whkp_printf("  hint:  %s\n", diagnosis->hints[i]);
     if (diagnosis->cause != NULL)
-        printf("  cause: %s\n", diagnosis->cause);
+        whkp_printf("  cause: %s\n", diagnosis->cause);
     if (diagnosis->fix != NULL)
-        printf("  fix:   %s\n", diagnosis->fix);
+        whkp_printf("  fix:   %s\n", diagnosis->fix);
     else if (failure != NULL && whk_verdict_status(verdict) != WHK_VALID)
-        printf("  fix:   %s\n", failure->fix);
+        whkp_printf("  fix:   %s\n", failure->fix);
 }
 
 static json_t *string_array(const char *const *items, size_t count)

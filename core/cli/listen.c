@@ -272,7 +272,7 @@ static void log_delivery(struct whkp_listener *l,
     count(l, d);
     l->counts.slow += slow;
     if (!l->quiet) {
-        printf("%s %s %s %s%s%s key=%s%s -> %d (%s) %.1f ms id=%s\n",
+        whkp_printf("%s %s %s %s%s%s key=%s%s -> %d (%s) %.1f ms id=%s\n",
                d->received_at, in->method, in->target,
                verdict_word(d->verdict),
                whk_verdict_status(d->verdict) == WHK_VALID ? "" : ": ",
@@ -342,7 +342,7 @@ void whkp_listen_rejected(void *data, const char *method, const char *target,
     pthread_mutex_lock(&l->lock);
     l->counts.too_large++;
     if (!l->quiet) {
-        printf("%s %s %s -> %d (%s; not captured)\n", when, method, target,
+        whkp_printf("%s %s %s -> %d (%s; not captured)\n", when, method, target,
                status, reason);
         fflush(stdout);
     }
