@@ -151,6 +151,15 @@ const struct whk_failure twilio_failures[] = {
         .reason = WHK_REASON_MISMATCH,
     },
     {
+        .symptom = "X-Twilio-Signature is not a base64 HMAC value",
+        .cause = "the header was cut, re-encoded or replaced on the way "
+                 "(a proxy, a logging tool, a hand-written test request)",
+        .fix = "take the header exactly as Twilio sent it (28 base64 "
+               "characters for HMAC-SHA1, 44 for HMAC-SHA256); sign test "
+               "requests with 'whk sign'",
+        .reason = WHK_REASON_MALFORMED_HEADER,
+    },
+    {
         .symptom = "the request has no X-Twilio-Signature header",
         .cause = "Twilio did not send it (a hand-made curl, a health check), "
                  "or a proxy removed the header",

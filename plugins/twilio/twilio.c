@@ -533,6 +533,40 @@ static int match_url(const struct whk_request *req, enum whk_hash hash,
     return found >= 0;
 }
 
+/*
+ * Checks that the signature header is base64 of a digest of the right
+ * size, and notes a repeated header, which frameworks join with ", ".
+ */
+static int well_formed(const struct whk_request *req, enum whk_hash hash,
+                       struct whk_verdict *verdict)
+{
+    const char *received = whk_request_header(req, SIGNATURE_HEADER);
+    unsigned char *bytes = NULL;
+    size_t len = 0;
+    int ok = whk_base64_decode(received, strlen(received),
+                               WHK_BASE64_STANDARD, &bytes, &len,
+                               NULL) == WHK_OK &&
+             len == whk_hash_size(hash);
+
+    whk_free(bytes);
+    if (!ok) {
+        whk_verdict_set(verdict, WHK_INVALID, WHK_REASON_MALFORMED_HEADER,
+                        "%s '%.60s' is not the base64 of an HMAC-%s value "
+                        "(%zu characters ending in '=')",
+                        SIGNATURE_HEADER, received, whk_hash_name(hash),
+                        (whk_hash_size(hash) + 2) / 3 * 4);
+        return 0;
+    }
+    if (whk_request_header_nth(req, SIGNATURE_HEADER, 1) != NULL)
+        whk_verdict_add_note(verdict,
+                             "the request has more than one %s header; whk "
+                             "checks the first, but most frameworks join "
+                             "repeated headers with \", \", which then "
+                             "fails",
+                             SIGNATURE_HEADER);
+    return 1;
+}
+
 static void twilio_verify(void *state, const struct whk_context *ctx,
                           const struct whk_request *req,
                           struct whk_span secret, struct whk_verdict *verdict)
@@ -562,6 +596,8 @@ static void twilio_verify(void *state, const struct whk_context *ctx,
                         SETTINGS_HEADER, algorithm);
         return;
     }
+    if (!well_formed(req, hash, verdict))
+        return;
     url_only = whk_url_query_get(url, "bodySHA256", &present, NULL) ==
                WHK_OK;
     whk_free(present);

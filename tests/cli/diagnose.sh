@@ -303,6 +303,25 @@ expect_json status invalid
 expect_json reason missing_header
 expect_json matching_url null
 
+cli_case "header: X-Twilio-Signature that is not base64 of a digest"
+for bad in '!!!notbase64' 'c2hvcnQ=' ''; do
+    write_request "$WORK/malformed.http" POST /sms "$form" \
+        "Host: hooks.example.com" "$form_type" "X-Twilio-Signature: $bad"
+    verify --url "$public/sms" --json "$WORK/malformed.http"
+    expect_status 1
+    expect_json reason malformed_header
+    expect_json_contains message "is not the base64 of an HMAC-SHA-1 value (28 characters"
+done
+
+cli_case "header: two X-Twilio-Signature headers"
+sign "$public/sms" "$form"
+write_request "$WORK/twice.http" POST /sms "$form" \
+    "Host: hooks.example.com" "$form_type" "X-Twilio-Signature: $SIG" \
+    "X-Twilio-Signature: AAAAAAAAAAAAAAAAAAAAAAAAAAA="
+verify --url "$public/sms" "$WORK/twice.http"
+expect_status 0
+expect_out "note:  the request has more than one X-Twilio-Signature header"
+
 cli_case "no --url: rebuilt from Host and X-Forwarded-Proto"
 write_request "$WORK/proxied.http" POST /sms "$form" \
     "Host: hooks.example.com" "X-Forwarded-Proto: https" "$form_type" \
