@@ -90,7 +90,7 @@ static int parse_args(int argc, char **argv, struct sign_args *args)
     int opt;
 
     optind = 1;
-    while ((opt = getopt_long(argc, argv, "p:X:H:d:h", options, NULL)) !=
+    while ((opt = whkp_getopt(argc, argv, "p:X:H:d:h", options, "sign")) !=
            -1) {
         switch (opt) {
         case 'p':
@@ -148,8 +148,7 @@ static int parse_args(int argc, char **argv, struct sign_args *args)
             fputs(usage, stdout);
             return -1;
         default:
-            fputs("Try 'whk sign --help'.\n", stderr);
-            return WHKP_EXIT_USAGE;
+                    return WHKP_EXIT_USAGE;
         }
     }
     if (optind < argc)
@@ -493,7 +492,7 @@ out:
 
 int whkp_cmd_sign(int argc, char **argv)
 {
-    struct sign_args args = {0};
+    struct sign_args args = {.request.samples = 1};
     int status = parse_args(argc, argv, &args);
 
     if (status == WHKP_EXIT_OK)

@@ -393,13 +393,16 @@ static int conflicting_sources(const struct whkp_request_options *opts)
                   (opts->sample != NULL);
 
     if (sources > 1) {
-        whkp_error("give one request source: a FILE, --data or --sample");
+        whkp_error("give one request source: %s",
+                   opts->samples ? "a FILE, --data or --sample"
+                                 : "a FILE or --data");
         return 1;
     }
     if (sources == 0 && opts->header_count == 0) {
         whkp_error("no request given: pass a FILE with a raw HTTP request or "
-                   "capture record ('-' reads standard input), --data, or "
-                   "--sample NAME");
+                   "capture record ('-' reads standard input)%s",
+                   opts->samples ? ", --data, or --sample NAME"
+                                 : " or --data");
         return 1;
     }
     return 0;

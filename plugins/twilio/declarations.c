@@ -145,9 +145,8 @@ const struct whk_failure twilio_failures[] = {
                  "account's or an old auth token",
         .fix = "validate against the exact public URL set in the Console "
                "(configure it, e.g. PUBLIC_WEBHOOK_URL, or trust "
-               "X-Forwarded-Proto), with the auth token of the account that "
-               "owns the number; run 'whk verify' on a captured request to "
-               "see which URL matches",
+               "X-Forwarded-Proto), with the current auth token of the "
+               "account that owns the number",
         .reason = WHK_REASON_MISMATCH,
     },
     {
