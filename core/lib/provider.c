@@ -267,6 +267,11 @@ enum whk_status whk_provider_load(const struct whk_registry *registry,
                              "unknown provider '%s'; 'whk providers' lists "
                              "the installed ones (searched %s)",
                              name, whk_registry_providers_path(registry));
+    if (entry->module_path == NULL && entry->module[0] == '/')
+        return whk_error_set(err, WHK_ERR_PLUGIN,
+                             "plugin %s for provider '%s' (named by %s) is "
+                             "not a regular file; install it or correct %s",
+                             entry->module, name, entry->file, entry->file);
     if (entry->module_path == NULL)
         return whk_error_set(err, WHK_ERR_PLUGIN,
                              "plugin '%s.so' for provider '%s' (named by %s) "
