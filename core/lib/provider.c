@@ -5,6 +5,7 @@
 #include <link.h>
 #include <stdint.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -20,6 +21,7 @@ struct whk_provider {
     lt_dlhandle handle;
     void *state;
     int initialized; /* init succeeded, so fini must run */
+    unsigned int plugin_size; /* the size the plugin's descriptor has */
     struct whk_descriptor descriptor;
 };
 
@@ -132,15 +134,23 @@ static enum whk_status check_callbacks(const char *path,
     return WHK_OK;
 }
 
-/* Copies the declaration fields, name through failures, from decls. */
+/*
+ * Copies the declaration fields, name through failures, from decls, and
+ * the appended ones that a plugin of plugin_size bytes has: decls is of
+ * the plugin's own layout.
+ */
 static void apply_declarations(struct whk_descriptor *d,
-                               const struct whk_descriptor *decls)
+                               const struct whk_descriptor *decls,
+                               unsigned int plugin_size)
 {
     size_t start = offsetof(struct whk_descriptor, name);
     size_t end = offsetof(struct whk_descriptor, failures) +
                  sizeof(d->failures);
 
     memcpy((char *)d + start, (const char *)decls + start, end - start);
+    if (plugin_size >= offsetof(struct whk_descriptor, challenges) +
+                           sizeof(d->challenges))
+        d->challenges = decls->challenges;
 }
 
 static enum whk_status find_descriptor(struct whk_provider *p,
@@ -163,6 +173,7 @@ static enum whk_status find_descriptor(struct whk_provider *p,
     copy = found->size < sizeof(p->descriptor) ? found->size
                                                 : sizeof(p->descriptor);
     memcpy(&p->descriptor, found, copy);
+    p->plugin_size = found->size;
     p->descriptor.size = sizeof(p->descriptor);
     return check_callbacks(p->path, &p->descriptor, err);
 }
@@ -172,18 +183,27 @@ static enum whk_status run_init(struct whk_provider *p, const char *json,
 {
     const struct whk_descriptor *decls = NULL;
     struct whk_error init_err = {0};
+    enum whk_status status;
 
     if (p->descriptor.init == NULL)
         return WHK_OK;
-    if (p->descriptor.init(json ? json : "{}", &p->state, &decls,
-                           &init_err) != WHK_OK)
+    status = p->descriptor.init(json ? json : "{}", &p->state, &decls,
+                                &init_err);
+    /* The loader of a providers.d entry prefixes this with its file. */
+    if (status == WHK_ERR_CONFIG)
+        return whk_error_set(err, WHK_ERR_CONFIG,
+                             "%s (rejected by plugin %s)",
+                             init_err.text[0] ? init_err.text
+                                              : "malformed entry",
+                             p->path);
+    if (status != WHK_OK)
         return whk_error_set(err, WHK_ERR_PLUGIN,
                              "plugin %s failed to initialize: %s", p->path,
                              init_err.text[0] ? init_err.text
                                               : "no reason given");
     p->initialized = 1;
     if (decls != NULL) {
-        apply_declarations(&p->descriptor, decls);
+        apply_declarations(&p->descriptor, decls, p->plugin_size);
         return check_callbacks(p->path, &p->descriptor, err);
     }
     return WHK_OK;
@@ -226,9 +246,14 @@ enum whk_status whk_provider_load_file(const char *path,
                       lt_dlerror());
         goto out_exit;
     }
-    if (find_descriptor(p, err) != WHK_OK ||
-        run_init(p, entry_json, err) != WHK_OK)
+    if (find_descriptor(p, err) != WHK_OK)
         goto out_exit;
+    status = run_init(p, entry_json, err);
+    if (status != WHK_OK) {
+        if (status != WHK_ERR_CONFIG)
+            status = WHK_ERR_PLUGIN;
+        goto out_exit;
+    }
 
     p->name = whkp_strndup(p->descriptor.name, strlen(p->descriptor.name));
     if (p->name == NULL) {
@@ -260,6 +285,7 @@ enum whk_status whk_provider_load(const struct whk_registry *registry,
 {
     const struct whk_entry *entry = whk_registry_find(registry, name);
     struct whk_provider *p;
+    enum whk_status status;
     char *copy;
 
     if (entry == NULL)
@@ -280,8 +306,15 @@ enum whk_status whk_provider_load(const struct whk_registry *registry,
                              entry->module, name, entry->file,
                              whk_registry_plugin_path(registry), entry->file);
 
-    if (whk_provider_load_file(entry->module_path, entry->json, &p, err) !=
-        WHK_OK)
+    status = whk_provider_load_file(entry->module_path, entry->json, &p,
+                                    err);
+    if (status == WHK_ERR_CONFIG && err != NULL) {
+        char text[WHK_ERROR_TEXT_SIZE];
+
+        snprintf(text, sizeof(text), "%s", err->text);
+        whk_error_set(err, WHK_ERR_PLUGIN, "%s: %s", entry->file, text);
+    }
+    if (status != WHK_OK)
         return WHK_ERR_PLUGIN;
 
     copy = whkp_strndup(entry->name, strlen(entry->name));

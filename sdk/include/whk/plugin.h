@@ -5,6 +5,7 @@
 
 #include <whk/common.h>
 #include <whk/request.h>
+#include <whk/signature.h>
 #include <whk/verify.h>
 
 #ifdef __cplusplus
@@ -94,6 +95,45 @@ struct whk_failure {
     enum whk_reason reason;  /* verdicts this failure explains, or NONE */
 };
 
+/*
+ * A request a provider sends to check an endpoint, before deliveries or
+ * besides them: Twitter's CRC, Dropbox's challenge, Meta's hub.challenge.
+ * Locations are written "query:NAME", "header:NAME" or "json:/POINTER"
+ * (an RFC 6901 JSON Pointer into the body). Templates contain {token}, the
+ * value at the token location; {verify_token}, the app's own token; and
+ * {hmac}, the HMAC of the token keyed with the secret's bytes as given,
+ * with hmac_hash and hmac_encoding. Other text, braces included, is
+ * literal. A table ends with an entry whose name is NULL.
+ */
+struct whk_challenge {
+    const char *name;            /* "crc", for messages */
+    const char *description;     /* one sentence */
+    const char *method;          /* how the provider sends it: "GET" */
+    const char *query;           /* template of the query string, or NULL */
+    const char *content_type;    /* of the body, or NULL */
+    const char *body;            /* template of the body, or NULL */
+    const char *const *headers;  /* "Name: template" lines, NULL-terminated,
+                                    or NULL */
+    int is_signed;               /* signed like a delivery, so an answer is
+                                    due only when the signature is valid */
+    const char *const *match;    /* "LOCATION" (present) or "LOCATION=VALUE"
+                                    conditions that all hold for this
+                                    request, NULL-terminated, or NULL */
+    const char *token;           /* LOCATION of the token, or NULL */
+    const char *verify_token;    /* LOCATION of a token the app compares
+                                    with its own, or NULL */
+    const char *verify_token_env; /* usual variable with the app's token */
+    int status;                  /* the answer the provider expects */
+    const char *response_content_type; /* media type, or NULL for any */
+    const char *response_body;   /* template, or NULL for any body */
+    const char *const *response_headers; /* "Name: template" lines that a
+                                            stand-in sends, or NULL */
+    enum whk_hash hmac_hash;     /* for {hmac}; 0 when unused */
+    enum whk_encoding hmac_encoding;
+    int invalid_status;          /* the status the provider requires for an
+                                    invalid signature (Xero: 401), or 0 */
+};
+
 /* Descriptor flags. */
 #define WHK_SIGNS_URL    0x1u /* the signature covers the request URL */
 #define WHK_SIGNS_PARAMS 0x2u /* it covers decoded form parameters */
@@ -129,8 +169,11 @@ struct whk_descriptor {
      * Optional. Called once after loading with the provider's providers.d
      * entry as JSON text. It may store per-provider state in *state and
      * point *declarations at a descriptor whose declaration fields (name
-     * through failures) replace this one's, for modules that serve
-     * several providers from data. Returns WHK_OK or an error in err.
+     * through failures, and challenges) replace this one's, for modules
+     * that serve several providers from data. Returns WHK_OK or an error
+     * in err; WHK_ERR_CONFIG means the entry is malformed, and err then
+     * names the key and what is wrong, which the host prefixes with the
+     * entry's file.
      */
     enum whk_status (*init)(const char *entry_json, void **state,
                             const struct whk_descriptor **declarations,
@@ -160,6 +203,15 @@ struct whk_descriptor {
     void (*verify)(void *state, const struct whk_context *ctx,
                    const struct whk_request *req, struct whk_span secret,
                    struct whk_verdict *verdict);
+
+    /*
+     * Fields appended within ABI 1. A plugin built before a field existed
+     * has it read as zero. Declaration fields here are replaced by init's
+     * declarations too, as name through failures are.
+     */
+
+    /* Endpoint checks the provider sends, or NULL. */
+    const struct whk_challenge *challenges;
 };
 
 /*
