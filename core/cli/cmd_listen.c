@@ -7,6 +7,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "challenge.h"
 #include "listen.h"
 
 static const char usage[] =
@@ -346,6 +347,8 @@ static int serve(const struct listen_args *args, struct whkp_listener *l,
         return WHKP_EXIT_ENV;
     }
     print_banner(l, server, args->capture);
+    if (l->forward == NULL)
+        whkp_challenge_announce(l->descriptor);
     if (l->public_base == NULL)
         whkp_warning("no public URL: set it with 'whk init --public-url "
                      "URL' or --public-url, or signatures made for the "

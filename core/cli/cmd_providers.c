@@ -236,6 +236,43 @@ static void print_failures(const struct whk_descriptor *d)
     }
 }
 
+static void print_challenges(const struct whk_descriptor *d)
+{
+    if (d->challenges == NULL || d->challenges->name == NULL)
+        return;
+    whkp_printf("\nEndpoint challenges (whk listen answers them, whk test "
+                "sends them)\n");
+    for (const struct whk_challenge *c = d->challenges; c->name; c++) {
+        whkp_printf("  %s: %s\n", c->name, c->description);
+        whkp_printf("    %s%s%s%s, expects %d%s%s\n", c->method,
+                    c->query ? " ?" : "", c->query ? c->query : "",
+                    c->is_signed ? " (signed)" : "", c->status,
+                    c->response_body ? " " : "",
+                    c->response_body ? c->response_body : "");
+        if (c->invalid_status)
+            whkp_printf("    an invalid signature must get %d\n",
+                        c->invalid_status);
+    }
+}
+
+static json_t *challenges_json(const struct whk_descriptor *d)
+{
+    json_t *list = json_array();
+
+    for (const struct whk_challenge *c = d->challenges; c && c->name; c++)
+        json_array_append_new(
+            list, json_pack("{s:s, s:s, s:s, s:s?, s:s?, s:b, s:s?, s:i, "
+                            "s:s?, s:s?, s:i}",
+                            "name", c->name, "description", c->description,
+                            "method", c->method, "query", c->query, "body",
+                            c->body, "signed", c->is_signed, "token",
+                            c->token, "status", c->status, "content_type",
+                            c->response_content_type, "response_body",
+                            c->response_body, "invalid_status",
+                            c->invalid_status));
+    return list;
+}
+
 static json_t *descriptor_json(const struct whk_provider *provider)
 {
     const struct whk_descriptor *d = whk_provider_descriptor(provider);
@@ -285,6 +322,18 @@ static json_t *descriptor_json(const struct whk_provider *provider)
         "tolerance_seconds", d->tolerance_seconds, "failures", failures);
 }
 
+/* The declarations as JSON, challenges included. */
+static json_t *show_json(const struct whk_provider *provider)
+{
+    json_t *root = descriptor_json(provider);
+
+    if (root != NULL)
+        json_object_set_new(
+            root, "challenges",
+            challenges_json(whk_provider_descriptor(provider)));
+    return root;
+}
+
 static int print_sample_body(const struct whk_descriptor *d, const char *name)
 {
     for (const struct whk_sample *s = d->samples; s && s->name; s++) {
@@ -319,7 +368,7 @@ static int show(const char *name, int json, const char *sample)
     if (sample != NULL) {
         status = print_sample_body(d, sample);
     } else if (json) {
-        json_t *root = descriptor_json(provider);
+        json_t *root = show_json(provider);
         char *text = json_dumps(root, JSON_INDENT(2));
 
         if (text != NULL)
@@ -332,6 +381,7 @@ static int show(const char *name, int json, const char *sample)
         print_samples(d);
         print_delivery(d);
         print_failures(d);
+        print_challenges(d);
     }
 
 out:

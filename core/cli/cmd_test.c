@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "challenge.h"
 #include "judge.h"
 #include "tester.h"
 
@@ -15,7 +16,9 @@ static const char usage[] =
     "local endpoint and checks the answer: a 2xx status, the content type\n"
     "and body format the provider expects, and a latency under its timeout.\n"
     "Then checks that the endpoint rejects a forged signature and a missing\n"
-    "signature header.\n"
+    "signature header, and, without --sample, that it answers the endpoint\n"
+    "challenges the provider sends (Twitter's CRC, Dropbox's challenge,\n"
+    "Meta's hub.challenge and others) as the provider expects.\n"
     "\n"
     "  -p, --provider NAME     provider (default: the only one in whk.json)\n"
     "      --target URL        local endpoint (default from whk.json:\n"
@@ -259,6 +262,9 @@ static int run_checks(const struct test_args *args, struct whkp_tester *t)
         if (!whkp_test_sample(t, s))
             return t->unreachable ? WHKP_EXIT_ENV : WHKP_EXIT_USAGE;
     }
+    /* Challenges go with a full run; --sample sends one sample alone. */
+    if (args->sample == NULL && !whkp_test_challenges(t))
+        return t->unreachable ? WHKP_EXIT_ENV : WHKP_EXIT_USAGE;
     return WHKP_EXIT_OK;
 }
 

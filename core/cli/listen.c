@@ -5,6 +5,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "challenge.h"
 #include "listen.h"
 
 /* The source of the response to a delivery. */
@@ -13,11 +14,13 @@ enum outcome {
     OUTCOME_STAND_IN,    /* no app; the provider's expected response */
     OUTCOME_REJECTED,    /* 403 for an invalid signature */
     OUTCOME_UNREACHABLE, /* 502: the app could not be reached */
-    OUTCOME_TIMED_OUT    /* 504: the app did not respond in time */
+    OUTCOME_TIMED_OUT,   /* 504: the app did not respond in time */
+    OUTCOME_CHALLENGE    /* no app; the answer to an endpoint challenge */
 };
 
 static const char *const outcome_words[] = {
-    "app", "stand-in", "rejected", "app unreachable", "app timed out"};
+    "app", "stand-in", "rejected", "app unreachable", "app timed out",
+    "challenge answered"};
 
 /* The outcome of one delivery, for the record and the log line. */
 struct delivery {
@@ -158,7 +161,20 @@ static void stand_in(const struct whkp_listener *l, struct whkp_reply *reply,
     d->outcome = OUTCOME_STAND_IN;
 }
 
-static void reject(struct whkp_reply *reply, struct delivery *d)
+static void answer_challenge(const struct whkp_listener *l,
+                             const struct whk_challenge *challenge,
+                             const struct whkp_incoming *in,
+                             struct whkp_reply *reply, struct delivery *d)
+{
+    if (!whkp_challenge_reply(challenge, in->request, in->target,
+                              whkp_secret_span(&l->secret), reply))
+        whkp_reply_set(reply, 500, "text/plain; charset=utf-8",
+                       "whk listen: out of memory\n", 26);
+    d->outcome = OUTCOME_CHALLENGE;
+}
+
+static void reject(const struct whkp_listener *l, struct whkp_reply *reply,
+                   struct delivery *d)
 {
     char *text = NULL;
 
@@ -168,8 +184,9 @@ static void reject(struct whkp_reply *reply, struct delivery *d)
                  "forward it anyway)\n",
                  whk_verdict_text(d->verdict)) < 0)
         text = NULL;
-    whkp_reply_set(reply, 403, "text/plain; charset=utf-8",
-                   text ? text : "", text ? strlen(text) : 0);
+    whkp_reply_set(reply, whkp_challenge_invalid_status(l->descriptor),
+                   "text/plain; charset=utf-8", text ? text : "",
+                   text ? strlen(text) : 0);
     free(text);
     d->outcome = OUTCOME_REJECTED;
 }
@@ -300,6 +317,7 @@ void whkp_listen_handle(void *data, void **connection,
                         struct whkp_reply *reply)
 {
     struct whkp_listener *l = data;
+    const struct whk_challenge *challenge;
     struct delivery d = {0};
     struct timespec wall;
     size_t sequence;
@@ -315,8 +333,15 @@ void whkp_listen_handle(void *data, void **connection,
 
     verify(l, in, &d);
     capture(l, in, &d);
-    if (whk_verdict_status(d.verdict) == WHK_INVALID && l->enforce)
-        reject(reply, &d);
+    /* A challenge that is not signed is answered, or forwarded, as is. */
+    challenge = whkp_challenge_find(l->descriptor, in->request, in->target);
+    if (challenge != NULL && !challenge->is_signed && l->forward == NULL)
+        answer_challenge(l, challenge, in, reply, &d);
+    else if (whk_verdict_status(d.verdict) == WHK_INVALID && l->enforce &&
+             (challenge == NULL || challenge->is_signed))
+        reject(l, reply, &d);
+    else if (challenge != NULL && l->forward == NULL)
+        answer_challenge(l, challenge, in, reply, &d);
     else if (l->forward != NULL)
         forward(l, connection, in, reply, &d);
     else

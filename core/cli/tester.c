@@ -466,3 +466,27 @@ out:
     free(local);
     return ok;
 }
+
+/* Entry points for checks defined in other files, such as challenges. */
+struct whkp_check *whkp_test_add_check(struct whkp_tester *t,
+                                       const char *name, int probe,
+                                       const char *url)
+{
+    return add_check(t, name, probe, url);
+}
+
+void whkp_test_add_problem(struct whkp_check *check, char *text)
+{
+    add_problem(check, text);
+}
+
+int whkp_test_add_tunnel_headers(const struct whkp_tester *t,
+                                 struct whk_request *req)
+{
+    return add_tunnel_headers(t, req);
+}
+
+char *whkp_test_forge_secret(const struct whkp_secret *secret)
+{
+    return forge_secret(secret);
+}

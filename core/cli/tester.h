@@ -54,6 +54,27 @@ int whkp_test_probes(struct whkp_tester *t, const struct whk_sample *sample);
 /* Returns 1 when any check failed. */
 int whkp_test_failed(const struct whkp_tester *t);
 
+/*
+ * Appends a check named name for url; the pointer is valid until the next
+ * check is added. NULL when memory runs out.
+ */
+struct whkp_check *whkp_test_add_check(struct whkp_tester *t,
+                                       const char *name, int probe,
+                                       const char *url);
+
+/* Adds a problem (taking text, which may be NULL) to a check. */
+void whkp_test_add_problem(struct whkp_check *check, char *text);
+
+/* Adds Host and X-Forwarded-Proto of the public URL behind a tunnel. */
+int whkp_test_add_tunnel_headers(const struct whkp_tester *t,
+                                 struct whk_request *req);
+
+/*
+ * Returns a copy of the secret with its last character changed, for
+ * forgeries; release it with free() after OPENSSL_cleanse().
+ */
+char *whkp_test_forge_secret(const struct whkp_secret *secret);
+
 void whkp_test_print_table(const struct whkp_tester *t);
 void whkp_test_print_json(const struct whkp_tester *t);
 void whkp_tester_clear(struct whkp_tester *t);
