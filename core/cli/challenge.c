@@ -283,7 +283,8 @@ int whkp_challenge_reply(const struct whk_challenge *c,
     body = whkp_challenge_expand(c, c->response_body ? c->response_body : "",
                                  token, NULL, secret, 0);
     ok = body != NULL &&
-         whkp_reply_set(reply, c->status, c->response_content_type, body,
+         whkp_reply_set(reply, c->status ? c->status : 200,
+                        c->response_content_type, body,
                         strlen(body)) &&
          add_headers(c, token, secret, reply);
     free(token);

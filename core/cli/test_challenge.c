@@ -111,6 +111,41 @@ static int body_matches(const struct whk_challenge *c, const char *expected,
     return equal;
 }
 
+static int status_matches(int expected, long got)
+{
+    return expected != 0 ? got == expected : got >= 200 && got <= 299;
+}
+
+/* Checks the response headers the challenge requires, such as Asana's. */
+static void check_headers(const struct whkp_tester *t,
+                          const struct whk_challenge *c, const struct sent *s,
+                          const struct whkp_response *response,
+                          struct whkp_check *check)
+{
+    for (const char *const *h = c->response_headers; h && *h; h++) {
+        const char *colon = strchr(*h, ':');
+        size_t name_len = (size_t)(colon - *h);
+        char *want = whkp_challenge_expand(
+            c, colon + 1 + strspn(colon + 1, " \t"), s->token,
+            s->verify_token, whkp_secret_span(&t->secret), 0);
+        const char *got = NULL;
+        char *text = NULL;
+
+        for (size_t i = 0; i < response->header_count; i++) {
+            if (strlen(response->headers[i].name) == name_len &&
+                strncasecmp(response->headers[i].name, *h, name_len) == 0)
+                got = response->headers[i].value;
+        }
+        /* Dropbox's nosniff is advice, so only token headers are due. */
+        if (want != NULL && strstr(*h, "{token}") != NULL &&
+            (got == NULL || strcmp(got, want) != 0) &&
+            asprintf(&text, "answered without the header %.*s: %s",
+                     (int)name_len, *h, want) >= 0)
+            whkp_test_add_problem(check, text);
+        free(want);
+    }
+}
+
 static void judge_answer(const struct whkp_tester *t,
                          const struct whk_challenge *c, const struct sent *s,
                          const struct whkp_response *response,
@@ -126,11 +161,13 @@ static void judge_answer(const struct whkp_tester *t,
 
     check->status = response->status;
     check->seconds = response->seconds;
-    if (response->status != c->status &&
-        asprintf(&text, "answered %ld; the provider expects %d to the '%s' "
+    if (!status_matches(c->status, response->status) &&
+        asprintf(&text, "answered %ld; the provider expects %s to the '%s' "
                         "challenge (%s)",
-                 response->status, c->status, c->name, c->description) >= 0)
+                 response->status, c->status ? "another status" : "a 2xx",
+                 c->name, c->description) >= 0)
         whkp_test_add_problem(check, text);
+    check_headers(t, c, s, response, check);
     if (expected != NULL && !body_matches(c, expected, response) &&
         asprintf(&text, "answered the body '%.*s'; the provider expects "
                         "'%s'",

@@ -157,7 +157,7 @@ static enum whk_status parse_answer(json_t *object, const struct path *at,
         return entry_error(err, &child, "is missing or not an object");
     status = check_keys(response, &child, keys, err);
     if (status == WHK_OK)
-        status = get_integer(response, &child, "status", 100, 599,
+        status = get_integer(response, &child, "status", 0, 599,
                              &status_code, err);
     if (status == WHK_OK)
         status = get_string(response, &child, "content_type", 0,

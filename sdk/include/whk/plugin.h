@@ -123,7 +123,8 @@ struct whk_challenge {
     const char *verify_token;    /* LOCATION of a token the app compares
                                     with its own, or NULL */
     const char *verify_token_env; /* usual variable with the app's token */
-    int status;                  /* the answer the provider expects */
+    int status;                  /* the status the provider expects; 0 for
+                                    any 2xx */
     const char *response_content_type; /* media type, or NULL for any */
     const char *response_body;   /* template, or NULL for any body */
     const char *const *response_headers; /* "Name: template" lines that a
