@@ -189,15 +189,14 @@ static enum whk_status run_init(struct whk_provider *p, const char *json,
         return WHK_OK;
     status = p->descriptor.init(json ? json : "{}", &p->state, &decls,
                                 &init_err);
-    /* The loader of a providers.d entry prefixes this with its file. */
-    if (status == WHK_ERR_CONFIG)
-        return whk_error_set(err, WHK_ERR_CONFIG,
-                             "%s (rejected by plugin %s)",
-                             init_err.text[0] ? init_err.text
-                                              : "malformed entry",
-                             p->path);
+    /*
+     * A plugin that rejects its entry says WHK_ERR_CONFIG; the status
+     * stays in err so that the loader of the entry can name its file.
+     */
     if (status != WHK_OK)
-        return whk_error_set(err, WHK_ERR_PLUGIN,
+        return whk_error_set(err,
+                             status == WHK_ERR_CONFIG ? WHK_ERR_CONFIG
+                                                      : WHK_ERR_PLUGIN,
                              "plugin %s failed to initialize: %s", p->path,
                              init_err.text[0] ? init_err.text
                                               : "no reason given");
@@ -248,12 +247,8 @@ enum whk_status whk_provider_load_file(const char *path,
     }
     if (find_descriptor(p, err) != WHK_OK)
         goto out_exit;
-    status = run_init(p, entry_json, err);
-    if (status != WHK_OK) {
-        if (status != WHK_ERR_CONFIG)
-            status = WHK_ERR_PLUGIN;
+    if (run_init(p, entry_json, err) != WHK_OK)
         goto out_exit;
-    }
 
     p->name = whkp_strndup(p->descriptor.name, strlen(p->descriptor.name));
     if (p->name == NULL) {
@@ -308,11 +303,12 @@ enum whk_status whk_provider_load(const struct whk_registry *registry,
 
     status = whk_provider_load_file(entry->module_path, entry->json, &p,
                                     err);
-    if (status == WHK_ERR_CONFIG && err != NULL) {
+    if (status != WHK_OK && err != NULL && err->status == WHK_ERR_CONFIG) {
         char text[WHK_ERROR_TEXT_SIZE];
 
         snprintf(text, sizeof(text), "%s", err->text);
-        whk_error_set(err, WHK_ERR_PLUGIN, "%s: %s", entry->file, text);
+        whk_error_set(err, WHK_ERR_PLUGIN, "%s (entry %s)", text,
+                      entry->file);
     }
     if (status != WHK_OK)
         return WHK_ERR_PLUGIN;

@@ -22,7 +22,12 @@ static const char *signed_text(const struct hmac_state *st)
         json_object_get(json_object_get(st->root, "scheme"), "signed"));
 }
 
-/* Collects the signature fields and the timestamp field of a list. */
+/*
+ * Collects the signature fields and the timestamp field of a list.
+ * NOTE: a header of several complete sets ("t=1,v1=a t=1,v1=b", Persona's
+ * rotation form) is split on the item separator alone, so a signature in
+ * a set before the last one is read with the next set's key attached.
+ */
 static int read_fields(const struct scheme *s, const char *value,
                        struct received *r, struct whk_verdict *verdict)
 {

@@ -160,6 +160,14 @@ S.twitch = {
     ['Twitch-Eventsub-Message-Signature', 'sha256=' + hex(opensslHmac('sha256', text(c.secret), c.id + c.tsText + c.body))]],
   sign_headers: [],
 };
+S.persona = {
+  secret: 'wbhsec_2a7c1f0e9d8b7a6c5d4e3f2a',
+  sign: (c) => [['Persona-Signature', `t=${c.ts},v1=` + hex(opensslHmac('sha256', text(c.secret), `${c.ts}.${c.body}`))]],
+};
+S.airtable = {
+  secret: 'vG9uW2Fpd3RhYmxlTWFjU2VjcmV0Rm9yVGVzdHM=',
+  sign: (c) => [['X-Airtable-Content-MAC', 'hmac-sha256=' + hex(opensslHmac('sha256', Buffer.from(c.secret, 'base64'), c.body))]],
+};
 S.clerk = stdScheme('svix');
 S.resend = stdScheme('svix');
 S.brex = stdScheme('webhook');

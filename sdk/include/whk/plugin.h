@@ -173,8 +173,8 @@ struct whk_descriptor {
      * through failures, and challenges) replace this one's, for modules
      * that serve several providers from data. Returns WHK_OK or an error
      * in err; WHK_ERR_CONFIG means the entry is malformed, and err then
-     * names the key and what is wrong, which the host prefixes with the
-     * entry's file.
+     * names the key and what is wrong, to which the host adds the entry's
+     * file.
      */
     enum whk_status (*init)(const char *entry_json, void **state,
                             const struct whk_descriptor **declarations,
