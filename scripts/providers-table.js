@@ -50,7 +50,9 @@ function algorithm(s) {
 function tolerance(s) {
   const t = s.timestamp;
   if (!t) return 'none';
-  const unit = t.unit === 'milliseconds' ? ' (TS in ms)' : t.unit === 'iso8601' ? ' (TS in ISO 8601)' : '';
+  let unit = '';
+  if (t.unit === 'milliseconds') unit = ' (TS in ms)';
+  if (t.unit === 'iso8601') unit = ' (TS in ISO 8601)';
   const where = t.json ? ` (TS at ${t.json} in the body)` : '';
   return (t.tolerance ? `${t.tolerance} s` : 'none unless `--tolerance`') + (where || unit);
 }

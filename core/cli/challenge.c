@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Endpoint challenges: reading locations, templates, stand-in answers. */
+/* Endpoint challenges: reading locations, templates, stand-in responses. */
 #include <stdlib.h>
 #include <string.h>
 

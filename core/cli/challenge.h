@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Endpoint challenges: recognized and answered by listen, sent by test. */
+/* Endpoint challenges: recognized and replied to by listen, sent by test. */
 #ifndef WHK_CHALLENGE_H
 #define WHK_CHALLENGE_H
 
@@ -9,7 +9,7 @@ struct whkp_tester;
 
 /*
  * Returns the provider's challenge that req is, or NULL: every "match"
- * condition holds and the token is present. target is the raw request
+ * condition is true and the token is present. target is the raw request
  * target, whose query the "query:" locations read. A challenge without
  * match conditions or token (Xero's intent to receive) never matches.
  */
@@ -18,7 +18,7 @@ whkp_challenge_find(const struct whk_descriptor *d,
                     const struct whk_request *req, const char *target);
 
 /*
- * Fills reply with the answer the provider expects to challenge c, as a
+ * Fills reply with the response the provider expects to challenge c, as a
  * stand-in for the app. A verify token that differs from the one in the
  * challenge's variable gets 403. Returns 0 when memory runs out.
  */
@@ -27,7 +27,7 @@ int whkp_challenge_reply(const struct whk_challenge *c,
                          struct whk_span secret, struct whkp_reply *reply);
 
 /*
- * Returns the status an app must answer to an invalid signature: the one
+ * Returns the status an app must respond with to an invalid signature: the
  * a challenge requires (Xero: 401), else 403.
  */
 int whkp_challenge_invalid_status(const struct whk_descriptor *d);

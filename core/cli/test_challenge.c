@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* whk test's endpoint challenges: send each one and judge the answer. */
+/* whk test's endpoint challenges: send each one and judge the response. */
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -189,7 +189,7 @@ static void judge_answer(const struct whkp_tester *t,
     free(expected);
 }
 
-/* Sends s and judges the answer; returns 0 when the endpoint is down. */
+/* Sends s and judges the response; returns 0 when the endpoint is down. */
 static int send_and_judge(struct whkp_tester *t,
                           const struct whk_challenge *c, struct sent *s,
                           const char *name, int invalid)
@@ -252,15 +252,15 @@ static int send_forged(struct whkp_tester *t, const struct whk_challenge *c,
 }
 
 /* Adds a passed check saying why a challenge was not sent. */
-static void skip(struct whkp_tester *t, const char *name, char *why)
+static void skip(struct whkp_tester *t, const char *name, char *reason)
 {
     struct whkp_check *check = whkp_test_add_check(t, name, 0, t->target);
 
     if (check != NULL) {
         check->passed = 1;
-        check->summary = why;
+        check->summary = reason;
     } else {
-        free(why);
+        free(reason);
     }
 }
 
@@ -268,16 +268,16 @@ static int test_one(struct whkp_tester *t, const struct whk_challenge *c)
 {
     struct sent s = {0};
     unsigned char random[12];
-    char name[96], *hex, *why = NULL;
+    char name[96], *hex, *reason = NULL;
     int ok = 1;
 
     snprintf(name, sizeof(name), "challenge %s", c->name);
     if (c->verify_token_env != NULL) {
         s.verify_token = getenv(c->verify_token_env);
         if (s.verify_token == NULL &&
-            asprintf(&why, "skipped: set %s to the app's verify token",
+            asprintf(&reason, "skipped: set %s to the app's verify token",
                      c->verify_token_env) >= 0) {
-            skip(t, name, why);
+            skip(t, name, reason);
             return 1;
         }
     }

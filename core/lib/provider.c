@@ -190,8 +190,8 @@ static enum whk_status run_init(struct whk_provider *p, const char *json,
     status = p->descriptor.init(json ? json : "{}", &p->state, &decls,
                                 &init_err);
     /*
-     * A plugin that rejects its entry says WHK_ERR_CONFIG; the status
-     * stays in err so that the loader of the entry can name its file.
+     * A plugin that rejects its entry returns WHK_ERR_CONFIG. The status
+     * stays in err, so that the loader of the entry can name its file.
      */
     if (status != WHK_OK)
         return whk_error_set(err,

@@ -227,7 +227,7 @@ static enum whk_status parse_failure(json_t *value, const struct path *at,
     return status;
 }
 
-/* Reads one item of a table into item; arena holds what it allocates. */
+/* Reads one item of a table into item; arena owns what it allocates. */
 typedef enum whk_status (*parse_item)(json_t *value, const struct path *at,
                                       struct arena *arena, void *item,
                                       struct whk_error *err);

@@ -6,7 +6,7 @@
 
 #include "hmac.h"
 
-/* The longest tolerance accepted: a week, far beyond any provider's. */
+/* The maximum tolerance accepted: a week, far beyond any provider's window. */
 #define MAX_TOLERANCE (7 * 86400)
 
 /* Looks up text in a NULL-terminated list of names; -1 when absent. */

@@ -5,7 +5,7 @@
 
 #include "hmac.h"
 
-/* What one signature header carries. */
+/* The signatures, timestamp and id read for one signature header. */
 struct received {
     const char *header;
     struct whk_span signatures[WHK_HEADER_MAX_ITEMS];

@@ -377,7 +377,7 @@ START_TEST(malformed_entry_rejected)
 }
 END_TEST
 
-/* The base entry itself loads, so each case breaks only what it says. */
+/* The base entry itself loads, so each case breaks only the key it names. */
 START_TEST(base_entry_loads)
 {
     char dir[] = "/tmp/whk-hmac-XXXXXX", file[256];
