@@ -136,6 +136,15 @@ struct whkp_secret_options {
 int whkp_secret_load_for(const struct whk_descriptor *d,
                          const struct whkp_secret_options *opts,
                          int for_signing, struct whkp_secret *secret);
+
+/*
+ * Checks the secret's form before use with the provider's check_secret,
+ * and for signing with a shared secret also rejects surrounding
+ * whitespace. Prints an error naming the secret's source (never the
+ * secret) and returns WHKP_EXIT_ENV, or WHKP_EXIT_OK.
+ */
+int whkp_secret_check(const struct whk_provider *provider,
+                      const struct whkp_secret *secret, int for_signing);
 void whkp_secret_clear(struct whkp_secret *secret);
 struct whk_span whkp_secret_span(const struct whkp_secret *secret);
 
