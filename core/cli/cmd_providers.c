@@ -236,6 +236,20 @@ static void print_failures(const struct whk_descriptor *d)
     }
 }
 
+/* A sample as JSON, with its extra headers as "Name: value" strings. */
+static json_t *sample_json(const struct whk_sample *s)
+{
+    json_t *headers = json_array();
+
+    for (const char *const *h = s->headers; h && *h; h++)
+        json_array_append_new(headers, json_string(*h));
+    return json_pack("{s:s, s:s?, s:s?, s:s?, s:s?, s:o, s:s?}", "name",
+                     s->name, "description", s->description, "method",
+                     s->method, "path_suffix", s->path_suffix,
+                     "content_type", s->content_type, "headers", headers,
+                     "body", s->body);
+}
+
 static json_t *descriptor_json(const struct whk_provider *provider)
 {
     const struct whk_descriptor *d = whk_provider_descriptor(provider);
@@ -251,12 +265,7 @@ static json_t *descriptor_json(const struct whk_provider *provider)
                               f->section, "name", f->name, "value", f->value,
                               "note", f->note, "optional", f->optional));
     for (const struct whk_sample *s = d->samples; s && s->name; s++)
-        json_array_append_new(
-            samples,
-            json_pack("{s:s, s:s?, s:s?, s:s?, s:s?, s:s?}", "name", s->name,
-                      "description", s->description, "method", s->method,
-                      "path_suffix", s->path_suffix, "content_type",
-                      s->content_type, "body", s->body));
+        json_array_append_new(samples, sample_json(s));
     for (const struct whk_key *k = d->idempotency_keys; k && k->name; k++)
         json_array_append_new(keys, json_pack("{s:s, s:s}", "source",
                                               key_source_name(k->source),
