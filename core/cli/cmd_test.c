@@ -109,8 +109,8 @@ static int parse_option(int opt, struct test_args *args)
         if (!whkp_parse_seconds("--tolerance", optarg, &args->tolerance))
             return 0;
         if (args->tolerance > MAX_TOLERANCE) {
-            whkp_error("--tolerance '%s' must be at most %d seconds (a "
-                       "year)",
+            whkp_error("--tolerance '%s' must be at most %d seconds (366 "
+                       "days)",
                        optarg, MAX_TOLERANCE);
             return 0;
         }

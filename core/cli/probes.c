@@ -116,7 +116,11 @@ static int64_t tolerance(const struct whkp_tester *t)
                              : (int64_t)t->descriptor->tolerance_seconds;
 }
 
-/* Sends req signed with a timestamp older than the tolerance allows. */
+/*
+ * Sends req signed with a timestamp older than the tolerance allows.
+ * NOTE: no probe is signed ahead of the clock, because Stripe's, Slack's
+ * and Paddle's libraries accept future timestamps.
+ */
 static int probe_stale(struct whkp_tester *t, struct whk_request *req,
                        const char *local)
 {

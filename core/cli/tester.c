@@ -247,6 +247,7 @@ static int accepted_signed_over(struct whkp_tester *t,
 /*
  * Is a JSON sample accepted once signed over its body as JSON.stringify()
  * writes it? Then the endpoint verifies a parsed and re-serialized body.
+ * NOTE: the other layouts that whk verify's diagnosis tries are not sent.
  */
 static int reserialized(struct whkp_tester *t, const struct whk_request *req,
                         const char *url)

@@ -86,7 +86,7 @@ function whk(args, extraEnv = {}) {
   });
 }
 
-// Starts whk listen on a free port; resolves once its banner names the port.
+// Starts whk listen on a free port and resolves once its banner names it.
 function startListen(args) {
   return new Promise((resolve, reject) => {
     const child = spawn(WHK, ['listen', '--port', '0', ...args], { env, cwd: tmp });
@@ -308,4 +308,19 @@ test('a malformed shared secret is rejected before use', async () => {
   assert.equal(status, 3);
   assert.match(stderr, /the secret from environment variable SVIX_WEBHOOK_SECRET: /);
   assert.doesNotMatch(stderr, /not\*base64/);
+});
+
+test('tolerance options are range checked', async () => {
+  const target = ['--target', `${RECEIVERS}/webhooks/stripe`];
+  const tooLarge = await whk(['test', '-p', 'stripe', ...target, '--tolerance', '31622401']);
+  assert.equal(tooLarge.status, 2);
+  assert.match(tooLarge.stderr, /--tolerance '31622401' must be at most 31622400 seconds/);
+
+  const negative = await whk(['listen', '-p', 'stripe', '--tolerance', '-1']);
+  assert.equal(negative.status, 2);
+  assert.match(negative.stderr, /--tolerance '-1' is not a whole, non-negative number of seconds/);
+
+  const off = await whk(['test', '-p', 'stripe', ...target, '--tolerance', '0', '--json']);
+  assert.equal(off.status, 0, off.stderr);
+  assert.equal(off.report.checks.some((c) => c.name === 'stale timestamp'), false);
 });
