@@ -39,6 +39,7 @@ int main(int argc, char **argv)
 {
     const char *name = argc > 1 ? argv[1] : NULL;
 
+    whkp_preload_providers();
     if (name == NULL) {
         print_usage(stderr);
         return WHKP_EXIT_USAGE;
