@@ -153,5 +153,6 @@ int whkp_cmd_providers(int argc, char **argv);
 int whkp_cmd_show(int argc, char **argv);
 int whkp_cmd_verify(int argc, char **argv);
 int whkp_cmd_sign(int argc, char **argv);
+int whkp_cmd_plugin(int argc, char **argv);
 
 #endif

@@ -16,6 +16,7 @@ static const struct command commands[] = {
     {"show", whkp_cmd_show, "show what a provider declares"},
     {"verify", whkp_cmd_verify, "check a request's signature, explain why not"},
     {"sign", whkp_cmd_sign, "sign a request as the provider would"},
+    {"plugin", whkp_cmd_plugin, "check a provider plugin (plugin check)"},
     {NULL, NULL, NULL},
 };
 
