@@ -28,3 +28,7 @@ add_test(NAME sdk.plugin-check-broken
          COMMAND bash "${sdk_dir}/plugin_check.sh")
 set_tests_properties(sdk.plugin-check-broken PROPERTIES
                      ENVIRONMENT "${sdk_env}")
+
+add_test(NAME sdk.example
+         COMMAND bash "${sdk_dir}/example.sh" "${CMAKE_BINARY_DIR}"
+                 "${CMAKE_SOURCE_DIR}" "${CMAKE_CURRENT_BINARY_DIR}/example")
