@@ -53,8 +53,8 @@ static const struct option check_options[] = {
 };
 
 /* The smallest descriptor the host accepts: ABI 1 up to verify. */
-#define MIN_DESCRIPTOR_SIZE                                                   \
-    (offsetof(struct whk_descriptor, verify) +                                \
+#define MIN_DESCRIPTOR_SIZE                                                    \
+    (offsetof(struct whk_descriptor, verify) +                                 \
      sizeof(((struct whk_descriptor *)0)->verify))
 
 struct check_args {
@@ -65,17 +65,17 @@ struct check_args {
     int json;
 };
 
-/* What is being checked: a plugin file, or a provider of the registry. */
+/* The plugin under check: a file, or a provider of the registry. */
 struct target {
-    char *path;        /* plugin file; NULL for a preloaded module */
-    char *module;      /* libltdl's module name */
-    char *entry_json;  /* handed to init */
+    char *path;       /* plugin file; NULL for a preloaded module */
+    char *module;     /* libltdl's module name */
+    char *entry_json; /* handed to init */
     struct whk_registry *registry;
     const struct whk_entry *entry; /* when checked by provider name */
-    void *dl;          /* dlopen() handle of path */
-    lt_dlhandle lt;    /* handle of a preloaded module */
-    struct whk_descriptor raw; /* the plugin's own, zero past its size */
-    int have_raw;      /* raw's layout is this whk's */
+    void *dl;                      /* dlopen() handle of path */
+    lt_dlhandle lt;                /* handle of a preloaded module */
+    struct whk_descriptor raw;     /* the plugin's own, zero past its size */
+    int have_raw;                  /* raw's layout is this whk's */
     struct whk_provider *provider;
 };
 
@@ -90,9 +90,8 @@ void whkp_check_add(struct whkp_check_report *report, const char *check,
     vsnprintf(message, sizeof(message), format, args);
     va_end(args);
     json_array_append_new(report->rows,
-                          json_pack("{s:s, s:s, s:s}", "check", check,
-                                    "status", names[status], "message",
-                                    message));
+                          json_pack("{s:s, s:s, s:s}", "check", check, "status",
+                                    names[status], "message", message));
     report->counts[status]++;
 }
 
@@ -241,8 +240,7 @@ static const struct whk_descriptor *open_raw(struct whkp_check_report *r,
                        "descriptor with WHK_DESCRIPTOR(%s)",
                        symbol, t->module);
     else
-        whkp_check_add(r, "descriptor", WHKP_CHECK_PASS, "%s found",
-                       symbol);
+        whkp_check_add(r, "descriptor", WHKP_CHECK_PASS, "%s found", symbol);
     return found;
 }
 
@@ -274,12 +272,10 @@ static void check_layout(struct whkp_check_report *r, struct target *t,
     copy = found->size < sizeof(t->raw) ? found->size : sizeof(t->raw);
     memcpy(&t->raw, found, copy);
     t->have_raw = 1;
-    whkp_check_add(r, "descriptor-size", WHKP_CHECK_PASS,
-                   "%u bytes; this whk's is %zu%s", found->size,
-                   sizeof(t->raw),
-                   found->size < sizeof(t->raw)
-                       ? ", so newer fields read as zero"
-                       : "");
+    whkp_check_add(
+        r, "descriptor-size", WHKP_CHECK_PASS, "%u bytes; this whk's is %zu%s",
+        found->size, sizeof(t->raw),
+        found->size < sizeof(t->raw) ? ", so newer fields read as zero" : "");
 }
 
 /* Lists up to four names in buf. */
@@ -339,8 +335,8 @@ static void check_init(struct whkp_check_report *r, struct target *t)
         status = whk_provider_load(t->registry, whk_entry_name(t->entry),
                                    &t->provider, &err);
     else
-        status = whk_provider_load_file(t->path, t->entry_json,
-                                        &t->provider, &err);
+        status =
+            whk_provider_load_file(t->path, t->entry_json, &t->provider, &err);
     if (status == WHK_OK)
         whkp_check_add(r, "init", WHKP_CHECK_PASS,
                        "whk loads it as provider '%s'%s",
@@ -353,8 +349,8 @@ static void check_init(struct whkp_check_report *r, struct target *t)
 static void check_all(struct whkp_check_report *r, struct target *t,
                       struct whk_span secret)
 {
-    static const char *const after_descriptor[] = {
-        "abi-version", "descriptor-size", NULL};
+    static const char *const after_descriptor[] = {"abi-version",
+                                                   "descriptor-size", NULL};
     const struct whk_descriptor *found = open_raw(r, t);
 
     if (found == NULL && r->counts[WHKP_CHECK_PASS] == 0) {
@@ -408,7 +404,8 @@ static void print_text(const struct whkp_check_report *r, const char *name)
     json_t *row;
     size_t total = json_array_size(r->rows);
 
-    json_array_foreach(r->rows, index, row) {
+    json_array_foreach(r->rows, index, row)
+    {
         char status[5];
         const char *text = json_string_value(json_object_get(row, "status"));
 
@@ -423,20 +420,19 @@ static void print_text(const struct whkp_check_report *r, const char *name)
         printf("%s: all %zu checks pass\n", name, total);
     else
         printf("%s: %zu of %zu checks fail, %zu skipped\n", name,
-               r->counts[WHKP_CHECK_FAIL], total,
-               r->counts[WHKP_CHECK_SKIP]);
+               r->counts[WHKP_CHECK_FAIL], total, r->counts[WHKP_CHECK_SKIP]);
 }
 
 static void print_json(const struct whkp_check_report *r,
                        const struct target *t, const char *name)
 {
-    json_t *root = json_pack(
-        "{s:s, s:s?, s:s?, s:O, s:i, s:i, s:i}", "plugin", name, "file",
-        t->path, "provider",
-        t->provider ? whk_provider_name(t->provider) : NULL, "checks",
-        r->rows, "passed", (int)r->counts[WHKP_CHECK_PASS], "failed",
-        (int)r->counts[WHKP_CHECK_FAIL], "skipped",
-        (int)r->counts[WHKP_CHECK_SKIP]);
+    json_t *root =
+        json_pack("{s:s, s:s?, s:s?, s:O, s:i, s:i, s:i}", "plugin", name,
+                  "file", t->path, "provider",
+                  t->provider ? whk_provider_name(t->provider) : NULL, "checks",
+                  r->rows, "passed", (int)r->counts[WHKP_CHECK_PASS], "failed",
+                  (int)r->counts[WHKP_CHECK_FAIL], "skipped",
+                  (int)r->counts[WHKP_CHECK_SKIP]);
     char *text = root ? json_dumps(root, JSON_INDENT(2)) : NULL;
 
     if (text != NULL)
@@ -482,8 +478,7 @@ static int check(const struct check_args *args)
         print_json(&report, &t, args->plugin);
     else
         print_text(&report, args->plugin);
-    status = report.counts[WHKP_CHECK_FAIL] ? WHKP_EXIT_INVALID
-                                            : WHKP_EXIT_OK;
+    status = report.counts[WHKP_CHECK_FAIL] ? WHKP_EXIT_INVALID : WHKP_EXIT_OK;
 
 out:
     whkp_secret_clear(&secret);

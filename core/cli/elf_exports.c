@@ -33,8 +33,8 @@ static int read_at(const struct elf_file *f, uint64_t offset, void *out,
     return 1;
 }
 
-static int read_section(const struct elf_file *f, const ElfW(Ehdr) *eh,
-                        size_t index, ElfW(Shdr) *sh)
+static int read_section(const struct elf_file *f, const ElfW(Ehdr) * eh,
+                        size_t index, ElfW(Shdr) * sh)
 {
     if (index >= eh->e_shnum || eh->e_shentsize != sizeof(*sh))
         return 0;
@@ -42,15 +42,15 @@ static int read_section(const struct elf_file *f, const ElfW(Ehdr) *eh,
                    sizeof(*sh));
 }
 
-static enum whk_status check_header(const struct elf_file *f,
-                                    ElfW(Ehdr) *eh, struct whk_error *err)
+static enum whk_status check_header(const struct elf_file *f, ElfW(Ehdr) * eh,
+                                    struct whk_error *err)
 {
     if (!read_at(f, 0, eh, sizeof(*eh)) ||
         memcmp(eh->e_ident, ELFMAG, SELFMAG) != 0)
-        return whk_error_set(err, WHK_ERR_INVALID,
-                             "%s is not an ELF file", f->path);
-    if (eh->e_ident[EI_CLASS] != (__ELF_NATIVE_CLASS == 64 ? ELFCLASS64
-                                                           : ELFCLASS32) ||
+        return whk_error_set(err, WHK_ERR_INVALID, "%s is not an ELF file",
+                             f->path);
+    if (eh->e_ident[EI_CLASS] !=
+            (__ELF_NATIVE_CLASS == 64 ? ELFCLASS64 : ELFCLASS32) ||
         eh->e_type != ET_DYN)
         return whk_error_set(err, WHK_ERR_INVALID,
                              "%s is not a shared object for this machine's "
@@ -60,15 +60,14 @@ static enum whk_status check_header(const struct elf_file *f,
 }
 
 /* Returns 1 when sym is a symbol the object exports to other objects. */
-static int is_export(const ElfW(Sym) *sym)
+static int is_export(const ElfW(Sym) * sym)
 {
     /* The ELF32_ and ELF64_ forms of these macros are identical. */
     unsigned bind = ELF64_ST_BIND(sym->st_info);
     unsigned type = ELF64_ST_TYPE(sym->st_info);
     unsigned visibility = ELF64_ST_VISIBILITY(sym->st_other);
 
-    if (sym->st_shndx == SHN_UNDEF || type == STT_SECTION ||
-        type == STT_FILE)
+    if (sym->st_shndx == SHN_UNDEF || type == STT_SECTION || type == STT_FILE)
         return 0;
     if (bind != STB_GLOBAL && bind != STB_WEAK && bind != STB_GNU_UNIQUE)
         return 0;
@@ -76,7 +75,7 @@ static int is_export(const ElfW(Sym) *sym)
 }
 
 static enum whk_status add_name(const struct elf_file *f,
-                                const ElfW(Shdr) *strtab, uint32_t offset,
+                                const ElfW(Shdr) * strtab, uint32_t offset,
                                 char ***names, size_t *count,
                                 struct whk_error *err)
 {
@@ -105,8 +104,8 @@ static enum whk_status add_name(const struct elf_file *f,
 }
 
 static enum whk_status list_dynsym(const struct elf_file *f,
-                                   const ElfW(Ehdr) *eh,
-                                   const ElfW(Shdr) *dynsym, char ***names,
+                                   const ElfW(Ehdr) * eh,
+                                   const ElfW(Shdr) * dynsym, char ***names,
                                    size_t *count, struct whk_error *err)
 {
     ElfW(Shdr) strtab;
@@ -122,8 +121,7 @@ static enum whk_status list_dynsym(const struct elf_file *f,
     for (size_t i = 1; i < symbols; i++) {
         ElfW(Sym) sym;
 
-        if (!read_at(f, dynsym->sh_offset + i * sizeof(sym), &sym,
-                     sizeof(sym)))
+        if (!read_at(f, dynsym->sh_offset + i * sizeof(sym), &sym, sizeof(sym)))
             return whk_error_set(err, WHK_ERR_INVALID,
                                  "%s has a truncated dynamic symbol table",
                                  f->path);
@@ -156,8 +154,8 @@ static enum whk_status scan(const struct elf_file *f, char ***names,
                          "%s has no dynamic symbol table section", f->path);
 }
 
-enum whk_status whkp_elf_exports(const char *path, char ***names,
-                                 size_t *count, struct whk_error *err)
+enum whk_status whkp_elf_exports(const char *path, char ***names, size_t *count,
+                                 struct whk_error *err)
 {
     struct elf_file f = {NULL, 0, path};
     struct stat st;

@@ -8,8 +8,7 @@
 #include "plugin_check.h"
 
 const char *const whkp_behaviour_checks[] = {
-    "round-trip", "tampered-body", "tampered-signature", "wrong-secret",
-    NULL,
+    "round-trip", "tampered-body", "tampered-signature", "wrong-secret", NULL,
 };
 
 /* The public URL samples are signed for; never contacted. */
@@ -62,9 +61,8 @@ static struct whk_span span_of(const char *text)
 }
 
 /* Builds the sample's request and signs it; NULL with t's failure set. */
-static struct whk_request *sign_sample(struct run *run,
-                                       const struct whk_sample *s,
-                                       struct tally *t)
+static struct whk_request *
+sign_sample(struct run *run, const struct whk_sample *s, struct tally *t)
 {
     struct whkp_request_options opts = {.url = CHECK_URL, .sample = s->name};
     struct whk_descriptor d = *run->d;
@@ -88,16 +86,15 @@ static struct whk_request *sign_sample(struct run *run,
     return req;
 }
 
-static enum whk_verdict_status verify(struct run *run,
-                                      const struct whk_request *req,
-                                      const char *secret)
+static enum whk_verdict_status
+verify(struct run *run, const struct whk_request *req, const char *secret)
 {
     whk_provider_verify(run->provider, run->ctx, req, span_of(secret),
                         run->verdict);
     return whk_verdict_status(run->verdict);
 }
 
-/* Checks that verify rejects req, which was changed as what says. */
+/* Checks that verify rejects req, a forgery that what describes. */
 static void expect_invalid(struct run *run, const struct whk_request *req,
                            const char *secret, const struct whk_sample *s,
                            const char *what, struct tally *t)
@@ -106,11 +103,12 @@ static void expect_invalid(struct run *run, const struct whk_request *req,
 
     t->judged++;
     if (status == WHK_VALID)
-        fail(t, "sample '%s': %s still verifies as valid (%s)", s->name,
-             what, whk_verdict_text(run->verdict));
+        fail(t, "sample '%s': %s still verifies as valid (%s)", s->name, what,
+             whk_verdict_text(run->verdict));
     else if (status != WHK_INVALID)
-        fail(t, "sample '%s': verify has no opinion on %s; a forged "
-                "request must be invalid, with a reason",
+        fail(t,
+             "sample '%s': verify has no opinion on %s; a forged "
+             "request must be invalid, with a reason",
              s->name, what);
 }
 
@@ -145,8 +143,9 @@ static void tamper_signature(struct run *run, const struct whk_request *req,
         value = whk_request_header(req, *h);
     if (value == NULL) {
         t->judged++;
-        fail(t, "sample '%s': sign set none of the declared "
-                "signature_headers",
+        fail(t,
+             "sample '%s': sign set none of the declared "
+             "signature_headers",
              s->name);
         return;
     }
@@ -172,8 +171,8 @@ static void add_row(struct whkp_check_report *r, const char *check,
         whkp_check_add(r, check, WHKP_CHECK_SKIP,
                        "no sample signed and verified back");
     else
-        whkp_check_add(r, check, WHKP_CHECK_PASS, "%s for %zu sample%s",
-                       passed, t->judged, t->judged == 1 ? "" : "s");
+        whkp_check_add(r, check, WHKP_CHECK_PASS, "%s for %zu sample%s", passed,
+                       t->judged, t->judged == 1 ? "" : "s");
 }
 
 static void run_samples(struct whkp_check_report *r, struct run *run)
@@ -187,8 +186,9 @@ static void run_samples(struct whkp_check_report *r, struct run *run)
             continue;
         trip.judged++;
         if (verify(run, req, run->secret.verify) != WHK_VALID) {
-            fail(&trip, "sample '%s': the signed request does not verify: "
-                        "%s",
+            fail(&trip,
+                 "sample '%s': the signed request does not verify: "
+                 "%s",
                  s->name, whk_verdict_text(run->verdict));
         } else {
             tamper_body(run, req, s, &body);

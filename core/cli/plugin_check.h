@@ -87,8 +87,8 @@ int whkp_flip_run(char *text, size_t len);
  * weak, with default or protected visibility. *names is released with
  * whkp_free_names().
  */
-enum whk_status whkp_elf_exports(const char *path, char ***names,
-                                 size_t *count, struct whk_error *err);
+enum whk_status whkp_elf_exports(const char *path, char ***names, size_t *count,
+                                 struct whk_error *err);
 void whkp_free_names(char **names, size_t count);
 
 #endif

@@ -9,8 +9,9 @@
 #include "plugin_check.h"
 
 const char *const whkp_declaration_checks[] = {
-    "identity", "callbacks", "signature-headers", "secret", "fields",
-    "samples", "idempotency-keys", "response", "timeout", "failures", NULL,
+    "identity", "callbacks",        "signature-headers", "secret",  "fields",
+    "samples",  "idempotency-keys", "response",          "timeout", "failures",
+    NULL,
 };
 
 /* The first problem a check finds; later ones are not recorded. */
@@ -18,8 +19,7 @@ struct problem {
     char text[400];
 };
 
-static void found(struct problem *p, const char *format, ...)
-    WHK_PRINTF(2, 3);
+static void found(struct problem *p, const char *format, ...) WHK_PRINTF(2, 3);
 
 static void found(struct problem *p, const char *format, ...)
 {
@@ -89,8 +89,9 @@ static void check_identity(struct whkp_check_report *r,
     struct problem p = {""};
 
     if (!is_name(d->name))
-        found(&p, "name '%s' is not a provider name; use lowercase "
-                  "letters, digits, '-' and '_'",
+        found(&p,
+              "name '%s' is not a provider name; use lowercase "
+              "letters, digits, '-' and '_'",
               d->name ? d->name : "(null)");
     if (is_empty(d->title))
         found(&p, "title is not set; give the provider's display name");
@@ -101,8 +102,9 @@ static void check_identity(struct whkp_check_report *r,
                   "line");
     if (d->docs_url != NULL && strncmp(d->docs_url, "https://", 8) != 0)
         found(&p, "docs_url '%s' is not an https:// URL", d->docs_url);
-    report(r, "identity", &p, "%s (%s): name, title, summary and "
-                              "algorithm set",
+    report(r, "identity", &p,
+           "%s (%s): name, title, summary and "
+           "algorithm set",
            d->name, d->title);
 }
 
@@ -130,8 +132,9 @@ static void check_headers(struct whkp_check_report *r,
 
     for (const char *const *h = d->signature_headers; h && *h; h++) {
         if (!is_token(*h))
-            found(&p, "signature header '%s' is not a valid HTTP header "
-                      "name (letters, digits and !#$%%&'*+-.^_`|~ only)",
+            found(&p,
+                  "signature header '%s' is not a valid HTTP header "
+                  "name (letters, digits and !#$%%&'*+-.^_`|~ only)",
                   *h);
         for (const char *const *e = d->signature_headers; e != h; e++) {
             if (strcasecmp(*e, *h) == 0)
@@ -165,12 +168,14 @@ static void check_secret(struct whkp_check_report *r,
 
     if (d->secret.kind != WHK_SECRET_SHARED &&
         d->secret.kind != WHK_SECRET_PUBLIC_KEY)
-        found(&p, "secret.kind is %d, neither WHK_SECRET_SHARED nor "
-                  "WHK_SECRET_PUBLIC_KEY",
+        found(&p,
+              "secret.kind is %d, neither WHK_SECRET_SHARED nor "
+              "WHK_SECRET_PUBLIC_KEY",
               (int)d->secret.kind);
     if (!is_env_name(d->secret.env))
-        found(&p, "secret.env '%s' is not an environment variable name "
-                  "(uppercase letters, digits and '_')",
+        found(&p,
+              "secret.env '%s' is not an environment variable name "
+              "(uppercase letters, digits and '_')",
               d->secret.env ? d->secret.env : "(null)");
     if (is_empty(d->secret.form))
         found(&p, "secret.form is not set; describe what the secret looks "
@@ -216,10 +221,11 @@ static void check_fields(struct whkp_check_report *r,
             found(&p, "field row %zu ('%s') has no %s", rows + 1, f->name,
                   is_empty(f->section) ? "section" : "value");
         else if (!known_placeholders(f->value, &unknown))
-            found(&p, "field row %zu ('%s') uses unknown placeholder "
-                      "'%.30s'; whk fills {{WEBHOOK_URL}}, "
-                      "{{STATUS_CALLBACK_URL}}, {{PUBLIC_URL}} and "
-                      "{{SECRET_ENV}}",
+            found(&p,
+                  "field row %zu ('%s') uses unknown placeholder "
+                  "'%.30s'; whk fills {{WEBHOOK_URL}}, "
+                  "{{STATUS_CALLBACK_URL}}, {{PUBLIC_URL}} and "
+                  "{{SECRET_ENV}}",
                   rows + 1, f->name, unknown);
         else if (strstr(f->value, "{{WEBHOOK_URL}}") ||
                  strstr(f->value, "{{PUBLIC_URL}}"))
@@ -251,7 +257,7 @@ static int is_xml_type(const char *media)
            (len > 4 && strcmp(media + len - 4, "+xml") == 0);
 }
 
-/* Checks that a sample's body parses as its content type says. */
+/* Checks that a sample's body parses as its content type. */
 static void check_body(struct problem *p, const struct whk_sample *s)
 {
     char media[128];
@@ -268,19 +274,22 @@ static void check_body(struct problem *p, const struct whk_sample *s)
         json_t *root = json_loads(s->body, JSON_DECODE_ANY, &error);
 
         if (root == NULL)
-            found(p, "sample '%s' is %s but its body is not JSON: %s at "
-                     "line %d, column %d",
+            found(p,
+                  "sample '%s' is %s but its body is not JSON: %s at "
+                  "line %d, column %d",
                   s->name, media, error.text, error.line, error.column);
         json_decref(root);
     } else if (strcmp(media, "application/x-www-form-urlencoded") == 0) {
         if (strpbrk(s->body, " \r\n") != NULL)
-            found(p, "sample '%s' is form-encoded but its body contains a "
-                     "space or line break; encode them as + and %%0A",
+            found(p,
+                  "sample '%s' is form-encoded but its body contains a "
+                  "space or line break; encode them as + and %%0A",
                   s->name);
     } else if (is_xml_type(media)) {
         if (s->body[strspn(s->body, " \t\r\n")] != '<')
-            found(p, "sample '%s' is %s but its body does not start with "
-                     "'<'",
+            found(p,
+                  "sample '%s' is %s but its body does not start with "
+                  "'<'",
                   s->name, media);
     }
 }
@@ -289,8 +298,9 @@ static void check_sample(struct problem *p, const struct whk_sample *s,
                          const struct whk_descriptor *d)
 {
     if (!is_name(s->name))
-        found(p, "sample name '%s' is not usable with --sample; use "
-                 "lowercase letters, digits and '-'",
+        found(p,
+              "sample name '%s' is not usable with --sample; use "
+              "lowercase letters, digits and '-'",
               s->name);
     for (const struct whk_sample *e = d->samples; e != s; e++) {
         if (strcmp(e->name, s->name) == 0)
@@ -299,11 +309,11 @@ static void check_sample(struct problem *p, const struct whk_sample *s,
     if (is_empty(s->description))
         found(p, "sample '%s' has no description", s->name);
     if (s->method != NULL && !is_token(s->method))
-        found(p, "sample '%s' has method '%s', not an HTTP method",
-              s->name, s->method);
+        found(p, "sample '%s' has method '%s', not an HTTP method", s->name,
+              s->method);
     if (s->path_suffix != NULL && s->path_suffix[0] != '/')
-        found(p, "sample '%s' has path_suffix '%s'; start it with '/'",
-              s->name, s->path_suffix);
+        found(p, "sample '%s' has path_suffix '%s'; start it with '/'", s->name,
+              s->path_suffix);
     for (const char *const *h = s->headers; h && *h; h++) {
         const char *colon = strchr(*h, ':');
 
@@ -331,8 +341,9 @@ static void check_samples(struct whkp_check_report *r,
     if (count == 0)
         found(&p, "there are no samples; declare the requests the provider "
                   "sends");
-    report(r, "samples", &p, "%zu samples, each with a body that parses "
-                             "as its content type",
+    report(r, "samples", &p,
+           "%zu samples, each with a body that parses "
+           "as its content type",
            count);
 }
 
@@ -346,12 +357,14 @@ static void check_keys(struct whkp_check_report *r,
          k++, count++) {
         if (k->source != WHK_KEY_PARAM && k->source != WHK_KEY_HEADER &&
             k->source != WHK_KEY_JSON)
-            found(&p, "idempotency key '%s' has source %d, not "
-                      "WHK_KEY_PARAM, WHK_KEY_HEADER or WHK_KEY_JSON",
+            found(&p,
+                  "idempotency key '%s' has source %d, not "
+                  "WHK_KEY_PARAM, WHK_KEY_HEADER or WHK_KEY_JSON",
                   k->name, (int)k->source);
         else if (k->source == WHK_KEY_JSON && k->name[0] != '/')
-            found(&p, "idempotency key '%s' is a JSON body member but not "
-                      "a JSON Pointer; write it as '/%s'",
+            found(&p,
+                  "idempotency key '%s' is a JSON body member but not "
+                  "a JSON Pointer; write it as '/%s'",
                   k->name, k->name);
         else if (k->source != WHK_KEY_JSON && !is_token(k->name))
             found(&p, "idempotency key '%s' is not a valid name", k->name);
@@ -369,16 +382,18 @@ static void check_response(struct whkp_check_report *r,
     struct problem p = {""};
 
     if (resp->status != 0 && (resp->status < 100 || resp->status > 599))
-        found(&p, "response.status is %d; give an HTTP status, or 0 for "
-                  "any 2xx",
+        found(&p,
+              "response.status is %d; give an HTTP status, or 0 for "
+              "any 2xx",
               resp->status);
     if (resp->content_type != NULL && strchr(resp->content_type, '/') == NULL)
         found(&p, "response.content_type '%s' is not a media type",
               resp->content_type);
     if (resp->format != NULL && strcmp(resp->format, "xml") != 0 &&
         strcmp(resp->format, "json") != 0 && strcmp(resp->format, "text") != 0)
-        found(&p, "response.format is '%s'; use \"xml\", \"json\", \"text\" "
-                  "or NULL",
+        found(&p,
+              "response.format is '%s'; use \"xml\", \"json\", \"text\" "
+              "or NULL",
               resp->format);
     if (resp->body != NULL && resp->format != NULL &&
         strcmp(resp->format, "json") == 0) {
@@ -402,8 +417,9 @@ static void check_timeout(struct whkp_check_report *r,
         found(&p, "timeout_ms is 0; set how long the provider waits for "
                   "the endpoint before giving up");
     if (d->tolerance_seconds < 0)
-        found(&p, "tolerance_seconds is %d; use 0 for no timestamp or a "
-                  "positive number of seconds",
+        found(&p,
+              "tolerance_seconds is %d; use 0 for no timestamp or a "
+              "positive number of seconds",
               d->tolerance_seconds);
     report(r, "timeout", &p, "the provider waits %u ms", d->timeout_ms);
 }
@@ -419,13 +435,11 @@ static void check_failures(struct whkp_check_report *r,
         if (is_empty(f->cause) || is_empty(f->fix))
             found(&p, "failure '%s' has no %s", f->symptom,
                   is_empty(f->cause) ? "cause" : "fix");
-        if ((int)f->reason < WHK_REASON_NONE ||
-            f->reason > WHK_REASON_SECRET)
+        if ((int)f->reason < WHK_REASON_NONE || f->reason > WHK_REASON_SECRET)
             found(&p, "failure '%s' has reason %d, not a whk_reason",
                   f->symptom, (int)f->reason);
     }
-    report(r, "failures", &p, "%zu declared, each with cause and fix",
-           count);
+    report(r, "failures", &p, "%zu declared, each with cause and fix", count);
 }
 
 void whkp_check_declarations(struct whkp_check_report *r,

@@ -69,8 +69,7 @@ static char *pem(EVP_PKEY *key, int private)
 
     if (bio == NULL)
         return NULL;
-    ok = private ? PEM_write_bio_PrivateKey(bio, key, NULL, NULL, 0, NULL,
-                                            NULL)
+    ok = private ? PEM_write_bio_PrivateKey(bio, key, NULL, NULL, 0, NULL, NULL)
                  : PEM_write_bio_PUBKEY(bio, key);
     len = BIO_get_mem_data(bio, &data);
     if (ok && len > 0)

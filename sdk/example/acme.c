@@ -8,8 +8,8 @@
 
 #include "acme.h"
 
-#define TIMESTAMP_HEADER "Acme-Timestamp"
-#define SIGNATURE_HEADER "Acme-Signature"
+#define TIMESTAMP_HEADER  "Acme-Timestamp"
+#define SIGNATURE_HEADER  "Acme-Signature"
 #define TOLERANCE_SECONDS 300
 #define MIN_SECRET_LENGTH 24
 
@@ -18,10 +18,8 @@ static enum whk_status compute(struct whk_span secret, const char *timestamp,
                                const struct whk_request *req, char **hex,
                                struct whk_error *err)
 {
-    struct whk_span parts[4] = {{"v1:", 3},
-                                {timestamp, strlen(timestamp)},
-                                {":", 1},
-                                {NULL, 0}};
+    struct whk_span parts[4] = {
+        {"v1:", 3}, {timestamp, strlen(timestamp)}, {":", 1}, {NULL, 0}};
     unsigned char mac[WHK_DIGEST_MAX_SIZE];
     size_t mac_len;
     enum whk_status status;
@@ -39,8 +37,7 @@ static enum whk_status compute(struct whk_span secret, const char *timestamp,
 
 /* Acme's signing secrets are long random strings without whitespace. */
 static enum whk_status acme_check_secret(void *state, struct whk_span secret,
-                                         int for_signing,
-                                         struct whk_error *err)
+                                         int for_signing, struct whk_error *err)
 {
     (void)state;
     (void)for_signing;
@@ -62,8 +59,7 @@ static enum whk_status acme_check_secret(void *state, struct whk_span secret,
 
 static enum whk_status acme_sign(void *state, const struct whk_context *ctx,
                                  struct whk_request *req,
-                                 struct whk_span secret,
-                                 struct whk_error *err)
+                                 struct whk_span secret, struct whk_error *err)
 {
     char timestamp[24], header[80], *hex = NULL;
     enum whk_status status;
@@ -87,8 +83,7 @@ static enum whk_status acme_sign(void *state, const struct whk_context *ctx,
  * Returns 1 when one of the space-separated "v1=HEX" entries of header
  * equals expected. *entries counts the v1 entries seen.
  */
-static int match_entry(const char *header, const char *expected,
-                       int *entries)
+static int match_entry(const char *header, const char *expected, int *entries)
 {
     size_t expected_len = strlen(expected);
     int matched = 0;

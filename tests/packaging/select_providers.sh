@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# The per-component packages of a build with plugins: their names,
-# contents and dependencies; a plugin built from whk-dev with the one-line
-# pkg-config command; and a scratch root holding only whk and
-# whk-provider-twilio, where whk lists and uses Twilio alone until its
-# providers.d file is removed.
+# Checks the per-component packages of a build with plugins: their names,
+# contents and dependencies. Builds a plugin from whk-dev with the
+# one-line pkg-config command. Then unpacks only whk and
+# whk-provider-twilio into a scratch root, where whk must list and use
+# Twilio alone until its providers.d file is removed.
 # Usage: select_providers.sh OUT_DIR (of build_debs.sh)
 set -uo pipefail
 out=$1

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* A plugin that loads but breaks every declaration rule and accepts forgeries. */
+/* A plugin that loads but breaks every declaration rule and accepts forgeries.
+ */
 #include <whk/whk.h>
 
 /* Exported by mistake: plugins export their descriptor only. */

@@ -40,9 +40,8 @@ START_TEST(exports_descriptor_only)
     char **names = NULL;
     size_t count = 0;
 
-    ck_assert_int_eq(whkp_elf_exports(PLUGINS "/minimal.so", &names, &count,
-                                      NULL),
-                     WHK_OK);
+    ck_assert_int_eq(
+        whkp_elf_exports(PLUGINS "/minimal.so", &names, &count, NULL), WHK_OK);
     ck_assert_uint_eq(count, 1);
     ck_assert_str_eq(names[0], "minimal_LTX_whk_descriptor");
     whkp_free_names(names, count);
@@ -54,9 +53,9 @@ START_TEST(exports_stray_symbol)
     char **names = NULL;
     size_t count = 0;
 
-    ck_assert_int_eq(whkp_elf_exports(PLUGINS "/no_descriptor.so", &names,
-                                      &count, NULL),
-                     WHK_OK);
+    ck_assert_int_eq(
+        whkp_elf_exports(PLUGINS "/no_descriptor.so", &names, &count, NULL),
+        WHK_OK);
     ck_assert_uint_eq(count, 1);
     ck_assert_str_eq(names[0], "no_descriptor_value");
     whkp_free_names(names, count);
@@ -69,9 +68,9 @@ START_TEST(rejects_text_file)
     char **names = NULL;
     size_t count = 7;
 
-    ck_assert_int_eq(whkp_elf_exports(PLUGINS "/not_elf.so", &names, &count,
-                                      &err),
-                     WHK_ERR_INVALID);
+    ck_assert_int_eq(
+        whkp_elf_exports(PLUGINS "/not_elf.so", &names, &count, &err),
+        WHK_ERR_INVALID);
     ck_assert_ptr_nonnull(strstr(err.text, "is not an ELF file"));
     ck_assert_ptr_null(names);
     ck_assert_uint_eq(count, 0);
@@ -85,9 +84,9 @@ START_TEST(rejects_missing_and_empty)
     char **names = NULL;
     size_t count;
 
-    ck_assert_int_eq(whkp_elf_exports("/nonexistent/x.so", &names, &count,
-                                      &err),
-                     WHK_ERR_IO);
+    ck_assert_int_eq(
+        whkp_elf_exports("/nonexistent/x.so", &names, &count, &err),
+        WHK_ERR_IO);
     ck_assert_ptr_nonnull(strstr(err.text, "/nonexistent/x.so"));
     ck_assert_int_eq(whkp_elf_exports(whkt_write_file(dir, "empty.so", ""),
                                       &names, &count, &err),
@@ -118,9 +117,9 @@ START_TEST(rejects_truncated)
 END_TEST
 
 /*
- * Changes each byte of the ELF and section headers and 2000 bytes spread
- * over the rest, one at a time: every result is an error or a list, never
- * a crash or an out-of-bounds read (the suite also runs under ASan).
+ * Changes each byte of the ELF header and 2000 bytes spread over the
+ * rest, one at a time. Every result must be an error or a list, never a
+ * crash or an out-of-bounds read, which the ASan build would report.
  */
 START_TEST(survives_corruption)
 {
