@@ -34,7 +34,7 @@ set(CPACK_DEBIAN_PACKAGE_GENERATE_SHLIBS ON)
 set(CPACK_DEBIAN_PACKAGE_GENERATE_SHLIBS_POLICY ">=")
 
 set(CPACK_DEBIAN_WHK_PACKAGE_NAME whk)
-set(CPACK_COMPONENT_WHK_DESCRIPTION
+set(CPACK_DEBIAN_WHK_DESCRIPTION
     "verify, sign and test the webhooks SaaS providers send
 whk checks webhook signatures and explains failures, signs requests for
 tests, and loads one plugin per provider. Install the whk-provider-NAME
@@ -42,7 +42,7 @@ packages for the providers you use.")
 set(CPACK_DEBIAN_WHK-DEV_PACKAGE_NAME whk-dev)
 set(CPACK_DEBIAN_WHK-DEV_PACKAGE_SECTION libdevel)
 set(CPACK_COMPONENT_WHK-DEV_DEPENDS whk)
-set(CPACK_COMPONENT_WHK-DEV_DESCRIPTION
+set(CPACK_DEBIAN_WHK-DEV_DESCRIPTION
     "SDK for whk provider plugins
 Headers, the libwhk.so development link and the whk-plugin pkg-config
 file for building provider plugins outside the whk source tree, with an
@@ -64,8 +64,9 @@ foreach(name IN LISTS plugin_providers)
   list(APPEND WHK_PACKAGE_COMPONENTS provider-${name})
   set(CPACK_DEBIAN_${component}_PACKAGE_NAME whk-provider-${name})
   set(CPACK_COMPONENT_${component}_DEPENDS whk)
-  set(CPACK_COMPONENT_${component}_DESCRIPTION
-      "${title} provider plugin for whk\n${summary}.\nThe plugin and its providers.d entry; remove the entry to disable it.")
+  string(CONCAT CPACK_DEBIAN_${component}_DESCRIPTION
+         "${title} provider plugin for whk\n${summary}.\nThe plugin and "
+         "its providers.d entry; remove the entry to disable the provider.")
 endforeach()
 
 get_property(preloaded GLOBAL PROPERTY WHK_PRELOADED_PROVIDERS)

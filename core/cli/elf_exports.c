@@ -74,6 +74,22 @@ static int is_export(const ElfW(Sym) * sym)
     return visibility == STV_DEFAULT || visibility == STV_PROTECTED;
 }
 
+/*
+ * Returns 1 for the "__odr_asan.NAME" indicator that AddressSanitizer
+ * exports beside each global it instruments: not part of the plugin.
+ */
+static int is_sanitizer_symbol(const struct elf_file *f,
+                               const ElfW(Shdr) *strtab, const ElfW(Sym) *sym)
+{
+    static const char prefix[] = "__odr_asan";
+    char name[sizeof(prefix)];
+
+    return sym->st_name < strtab->sh_size &&
+           read_at(f, strtab->sh_offset + sym->st_name, name,
+                   sizeof(prefix) - 1) &&
+           memcmp(name, prefix, sizeof(prefix) - 1) == 0;
+}
+
 static enum whk_status add_name(const struct elf_file *f,
                                 const ElfW(Shdr) * strtab, uint32_t offset,
                                 char ***names, size_t *count,
@@ -125,7 +141,7 @@ static enum whk_status list_dynsym(const struct elf_file *f,
             return whk_error_set(err, WHK_ERR_INVALID,
                                  "%s has a truncated dynamic symbol table",
                                  f->path);
-        if (is_export(&sym) &&
+        if (is_export(&sym) && !is_sanitizer_symbol(f, &strtab, &sym) &&
             add_name(f, &strtab, sym.st_name, names, count, err) != WHK_OK)
             return err ? err->status : WHK_ERR_INVALID;
     }

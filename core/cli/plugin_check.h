@@ -84,8 +84,8 @@ int whkp_flip_run(char *text, size_t len);
 
 /*
  * Lists the symbols an ELF shared object exports: defined, global or
- * weak, with default or protected visibility. *names is released with
- * whkp_free_names().
+ * weak, with default or protected visibility, except AddressSanitizer's
+ * __odr_asan indicators. *names is released with whkp_free_names().
  */
 enum whk_status whkp_elf_exports(const char *path, char ***names, size_t *count,
                                  struct whk_error *err);
