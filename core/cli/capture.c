@@ -30,6 +30,8 @@ static enum whk_status read_headers(json_t *headers, struct whk_request *req,
     size_t i;
     json_t *pair;
 
+    if (headers == NULL)
+        return WHK_OK;
     if (!json_is_array(headers))
         return whk_error_set(err, WHK_ERR_INVALID,
                              "'headers' must be an array of [name, value] "
@@ -134,6 +136,7 @@ enum whk_status whkp_record_read(const char *data, size_t len,
         root = json_loadb(start, line_len, JSON_ALLOW_NUL, &error);
         if (!json_is_object(root)) {
             json_decref(root);
+            json_decref(chosen);
             return whk_error_set(err, WHK_ERR_INVALID,
                                  "line %d, column %d: not a capture record: "
                                  "%s",

@@ -79,6 +79,7 @@ int whkp_load_provider(const char *name, struct whk_registry **registry,
 
 /* Options shared by commands that build a request. */
 struct whkp_request_options {
+    const char *provider;  /* for checking a capture record's provider */
     const char *file;      /* raw HTTP request or capture log, "-" stdin */
     const char *record_id; /* record in a capture log */
     const char *method;

@@ -197,10 +197,11 @@ static void print_samples(const struct whk_descriptor *d)
 {
     printf("Samples (whk sign --sample NAME)\n");
     for (const struct whk_sample *s = d->samples; s && s->name; s++)
-        printf("  %-16s %s; %s %s%s, %zu bytes\n", s->name, s->description,
-               s->method ? s->method : "POST",
+        printf("  %-16s %s; %s%s%s, %s, %zu bytes\n", s->name,
+               s->description, s->method ? s->method : "POST",
+               s->path_suffix ? " to the path + " : "",
                s->path_suffix ? s->path_suffix : "",
-               s->content_type ? s->content_type : "",
+               s->content_type ? s->content_type : "no Content-Type",
                s->body ? strlen(s->body) : 0);
     putchar('\n');
 }

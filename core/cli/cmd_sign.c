@@ -29,17 +29,20 @@ static const char usage[] =
     "                          without a Content-Type header it is sent as\n"
     "                          application/x-www-form-urlencoded, as curl does\n"
     "      --sample NAME       sign one of the provider's sample requests\n"
+    "      --record ID         capture record to sign, when FILE is a\n"
+    "                          capture log (default: the last)\n"
     "      --timestamp SECONDS Unix time to sign with (default: now)\n"
     "      --id ID             message id, for schemes that sign one\n"
     "      --curl TARGET       print a curl command posting to TARGET; a\n"
     "                          TARGET without a path gets the URL's path\n"
-    "      --json              print the URL and headers as JSON\n"
+    "      --json              print the URL and headers (and the curl\n"
+    "                          command) as JSON\n"
     "  -h, --help              show this help\n"
     "\n"
     "Exit status: 0 signed, 2 usage or input error, 3 environment error.\n";
 
 enum { OPT_SECRET_ENV = 256, OPT_SECRET_FILE, OPT_URL, OPT_SAMPLE,
-       OPT_TIMESTAMP, OPT_ID, OPT_CURL, OPT_JSON };
+       OPT_RECORD, OPT_TIMESTAMP, OPT_ID, OPT_CURL, OPT_JSON };
 
 static const struct option options[] = {
     {"provider", required_argument, NULL, 'p'},
@@ -50,6 +53,7 @@ static const struct option options[] = {
     {"header", required_argument, NULL, 'H'},
     {"data", required_argument, NULL, 'd'},
     {"sample", required_argument, NULL, OPT_SAMPLE},
+    {"record", required_argument, NULL, OPT_RECORD},
     {"timestamp", required_argument, NULL, OPT_TIMESTAMP},
     {"id", required_argument, NULL, OPT_ID},
     {"curl", required_argument, NULL, OPT_CURL},
@@ -80,6 +84,7 @@ static int parse_args(int argc, char **argv, struct sign_args *args)
         switch (opt) {
         case 'p':
             args->provider = optarg;
+            args->request.provider = optarg;
             break;
         case OPT_SECRET_ENV:
             args->secret_env = optarg;
@@ -94,14 +99,19 @@ static int parse_args(int argc, char **argv, struct sign_args *args)
             args->request.method = optarg;
             break;
         case 'H':
-            if (!whkp_request_options_add_header(&args->request, optarg))
+            if (!whkp_request_options_add_header(&args->request, optarg)) {
+                whkp_error("out of memory");
                 return WHKP_EXIT_ENV;
+            }
             break;
         case 'd':
             args->request.data = optarg;
             break;
         case OPT_SAMPLE:
             args->request.sample = optarg;
+            break;
+        case OPT_RECORD:
+            args->request.record_id = optarg;
             break;
         case OPT_TIMESTAMP:
             if (!whkp_parse_seconds("--timestamp", optarg, &args->timestamp))
@@ -214,8 +224,8 @@ static void print_quoted(FILE *out, const char *prefix, const char *text)
 }
 
 /* Prints a curl command that sends req, as signed, to target. */
-static int print_curl(const struct whk_request *req, const char *target,
-                      const char *data_option)
+static int print_curl(FILE *out, const struct whk_request *req,
+                      const char *target, const char *data_option)
 {
     size_t body_len, count = whk_request_header_count(req);
     const char *body = whk_request_body(req, &body_len);
@@ -238,8 +248,8 @@ static int print_curl(const struct whk_request *req, const char *target,
         return WHKP_EXIT_USAGE;
     }
 
-    printf("curl -sS -g -X %s", whk_request_method(req));
-    print_quoted(stdout, " ", full);
+    fprintf(out, "curl -sS -g -X %s", whk_request_method(req));
+    print_quoted(out, " ", full);
     /* Send what a tunnel forwards: the public host and the scheme. */
     if (whk_url_split(url, &parts, NULL) == WHK_OK) {
         char *line;
@@ -247,13 +257,13 @@ static int print_curl(const struct whk_request *req, const char *target,
         if (asprintf(&line, "Host: %.*s",
                      (int)(parts.path.ptr - parts.host.ptr), parts.host.ptr) >
             0) {
-            print_quoted(stdout, " -H ", line);
+            print_quoted(out, " -H ", line);
             free(line);
         }
         if (whk_request_header(req, "X-Forwarded-Proto") == NULL &&
             asprintf(&line, "X-Forwarded-Proto: %.*s", (int)parts.scheme.len,
                      parts.scheme.ptr) > 0) {
-            print_quoted(stdout, " -H ", line);
+            print_quoted(out, " -H ", line);
             free(line);
         }
     }
@@ -264,21 +274,22 @@ static int print_curl(const struct whk_request *req, const char *target,
         whk_request_header_at(req, i, &name, &value);
         if (skip_for_curl(name) || asprintf(&line, "%s: %s", name, value) < 0)
             continue;
-        print_quoted(stdout, " -H ", line);
+        print_quoted(out, " -H ", line);
         free(line);
     }
     if (data_option != NULL && data_option[0] == '@' &&
         strcmp(data_option, "@-") != 0)
-        print_quoted(stdout, " --data-binary ", data_option);
+        print_quoted(out, " --data-binary ", data_option);
     else if (body_len > 0)
-        print_quoted(stdout, " --data-raw ", body);
-    putchar('\n');
+        print_quoted(out, " --data-raw ", body);
+    fputc('\n', out);
     free(full);
     return WHKP_EXIT_OK;
 }
 
 static void print_headers(const struct whk_request *before,
-                          const struct whk_request *after, int json)
+                          const struct whk_request *after, int json,
+                          const char *curl)
 {
     size_t count = whk_request_header_count(after);
     json_t *headers = json_array();
@@ -296,9 +307,10 @@ static void print_headers(const struct whk_request *before,
             printf("%s: %s\n", name, value);
     }
     if (json) {
-        json_t *root = json_pack("{s:s, s:s, s:o}", "method",
+        json_t *root = json_pack("{s:s, s:s, s:o, s:s?}", "method",
                                  whk_request_method(after), "url",
-                                 whk_request_url(after), "headers", headers);
+                                 whk_request_url(after), "headers", headers,
+                                 "curl", curl);
         char *text = json_dumps(root, JSON_INDENT(2));
 
         if (text != NULL)
@@ -384,10 +396,27 @@ static int run(struct sign_args *args)
     if (strcmp(url_before, whk_request_url(req)) != 0)
         whkp_note("the provider signs the URL %s; send the request there",
                   whk_request_url(req));
-    if (args->curl_target != NULL) {
-        status = print_curl(req, args->curl_target, args->request.data);
+    if (args->curl_target != NULL && !args->json) {
+        status = print_curl(stdout, req, args->curl_target,
+                            args->request.data);
+    } else if (args->curl_target != NULL) {
+        char *curl = NULL;
+        size_t size = 0;
+        FILE *out = open_memstream(&curl, &size);
+
+        status = out ? print_curl(out, req, args->curl_target,
+                                  args->request.data)
+                     : WHKP_EXIT_ENV;
+        if (out != NULL)
+            fclose(out);
+        if (status == WHKP_EXIT_OK) {
+            if (size > 0 && curl[size - 1] == '\n')
+                curl[size - 1] = '\0';
+            print_headers(before, req, 1, curl);
+        }
+        free(curl);
     } else {
-        print_headers(before, req, args->json);
+        print_headers(before, req, args->json, NULL);
     }
 
 out:

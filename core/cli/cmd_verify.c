@@ -23,8 +23,9 @@ static const char usage[] =
     "      --url URL           public URL set in the provider's dashboard;\n"
     "                          default: the capture record's, else rebuilt\n"
     "                          from Host and X-Forwarded-Proto\n"
-    "      --id ID             capture record to verify (default: the last)\n"
-    "  -X, --method METHOD     request method for --data (default POST)\n"
+    "      --record ID         capture record to verify (default: the last)\n"
+    "  -X, --method METHOD     replace the request's method (default for\n"
+    "                          --data: POST)\n"
     "  -H, --header 'N: V'     add or replace a header (repeatable)\n"
     "  -d, --data DATA         body: text, @FILE, or @- for standard input\n"
     "      --tolerance SECONDS timestamp tolerance, for schemes with one\n"
@@ -35,7 +36,7 @@ static const char usage[] =
     "Exit status: 0 valid, 1 invalid, 2 usage or input error, 3 environment\n"
     "error (secret unset, plugin missing or rejected).\n";
 
-enum { OPT_SECRET_ENV = 256, OPT_SECRET_FILE, OPT_URL, OPT_ID, OPT_JSON,
+enum { OPT_SECRET_ENV = 256, OPT_SECRET_FILE, OPT_URL, OPT_RECORD, OPT_JSON,
        OPT_TOLERANCE, OPT_NOW };
 
 static const struct option options[] = {
@@ -43,7 +44,7 @@ static const struct option options[] = {
     {"secret-env", required_argument, NULL, OPT_SECRET_ENV},
     {"secret-file", required_argument, NULL, OPT_SECRET_FILE},
     {"url", required_argument, NULL, OPT_URL},
-    {"id", required_argument, NULL, OPT_ID},
+    {"record", required_argument, NULL, OPT_RECORD},
     {"method", required_argument, NULL, 'X'},
     {"header", required_argument, NULL, 'H'},
     {"data", required_argument, NULL, 'd'},
@@ -76,6 +77,7 @@ static int parse_args(int argc, char **argv, struct verify_args *args)
         switch (opt) {
         case 'p':
             args->provider = optarg;
+            args->request.provider = optarg;
             break;
         case OPT_SECRET_ENV:
             args->secret_env = optarg;
@@ -86,15 +88,17 @@ static int parse_args(int argc, char **argv, struct verify_args *args)
         case OPT_URL:
             args->request.url = optarg;
             break;
-        case OPT_ID:
+        case OPT_RECORD:
             args->request.record_id = optarg;
             break;
         case 'X':
             args->request.method = optarg;
             break;
         case 'H':
-            if (!whkp_request_options_add_header(&args->request, optarg))
+            if (!whkp_request_options_add_header(&args->request, optarg)) {
+                whkp_error("out of memory");
                 return WHKP_EXIT_ENV;
+            }
             break;
         case 'd':
             args->request.data = optarg;

@@ -176,7 +176,9 @@ static enum whk_status dechunk(const char *data, size_t len, char **body,
         if (!isxdigit((unsigned char)*line))
             goto malformed;
         size = strtoull(line, &end, 16);
-        if (end == line || (*end != '\r' && *end != '\n' && *end != ';'))
+        /* More than 16 hex digits cannot be a size that fits in memory. */
+        if (end - line > 16 ||
+            (*end != '\r' && *end != '\n' && *end != ';'))
             goto malformed;
         pos = (size_t)(newline - data) + 1;
         if (size == 0)
@@ -221,7 +223,13 @@ static enum whk_status parse_body(const char *data, size_t len,
     int64_t declared;
     enum whk_status status;
 
-    if (encoding != NULL && strcasecmp(encoding, "chunked") == 0) {
+    if (encoding != NULL && strcasecmp(encoding, "chunked") != 0)
+        return whk_error_set(err, WHK_ERR_INVALID,
+                             "Transfer-Encoding '%s' is not supported; "
+                             "only 'chunked' is, so save the request with "
+                             "its body decoded",
+                             encoding);
+    if (encoding != NULL) {
         char *body = NULL;
         size_t body_len = 0;
 

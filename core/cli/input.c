@@ -8,7 +8,7 @@
 
 #include "cli.h"
 
-/* Largest request file or --data file read; bodies beyond are refused. */
+/* Largest request file or --data file read; larger ones are rejected. */
 #define MAX_REQUEST_SIZE ((size_t)128 * 1024 * 1024)
 
 int whkp_request_options_add_header(struct whkp_request_options *opts,
@@ -33,8 +33,9 @@ void whkp_request_options_clear(struct whkp_request_options *opts)
 
 int whkp_parse_seconds(const char *option, const char *text, int64_t *value)
 {
-    if (!whk_parse_int64(text, strlen(text), value)) {
-        whkp_error("%s '%s' is not a whole number of seconds", option, text);
+    if (!whk_parse_int64(text, strlen(text), value) || *value < 0) {
+        whkp_error("%s '%s' is not a whole, non-negative number of seconds",
+                   option, text);
         return 0;
     }
     return 1;
@@ -226,8 +227,14 @@ static int file_request(const struct whkp_request_options *opts,
     }
     if (opts->record_id == NULL && record.id != NULL)
         whkp_note("using capture record %s, the last in %s (choose one "
-                  "with --id)",
+                  "with --record)",
                   record.id, name);
+    if (record.provider != NULL && opts->provider != NULL &&
+        strcmp(record.provider, opts->provider) != 0)
+        whkp_warning("capture record %s was received for provider %s, not "
+                     "%s",
+                     record.id ? record.id : "(no id)", record.provider,
+                     opts->provider);
     *req = record.request;
     *target = record.target;
     *url = record.url;
@@ -254,11 +261,30 @@ static char *rebuild_url(const struct whk_request *req, const char *target)
         return NULL;
     if (proto == NULL || *proto == '\0')
         proto = "https";
-    url = malloc(strlen(proto) + strlen(host) + strlen(target) + 4);
-    if (url != NULL)
-        sprintf(url, "%.*s://%s%s", (int)strcspn(proto, ", "), proto, host,
-                target);
+    /* Each proxy appends to these lists; the first entry is the client's. */
+    if (asprintf(&url, "%.*s://%.*s%s", (int)strcspn(proto, ", "), proto,
+                 (int)strcspn(host, ", "), host, target) < 0)
+        return NULL;
     return url;
+}
+
+static void warn_rebuilt(const struct whk_request *req, const char *url)
+{
+    const char *host = whk_request_header(req, "X-Forwarded-Host")
+                           ? "X-Forwarded-Host"
+                           : "Host";
+
+    if (whk_request_header(req, "X-Forwarded-Proto") != NULL)
+        whkp_warning("no --url given: using %s, rebuilt from the %s and "
+                     "X-Forwarded-Proto headers; pass --url with the public "
+                     "URL set in the provider's dashboard",
+                     url, host);
+    else
+        whkp_warning("no --url given: using %s, rebuilt from the %s header "
+                     "with https, since X-Forwarded-Proto is absent; pass "
+                     "--url with the public URL set in the provider's "
+                     "dashboard",
+                     url, host);
 }
 
 /* Chooses the URL: --url, the record's, absolute-form, else rebuilt. */
@@ -271,15 +297,14 @@ static int resolve_url(const struct whkp_request_options *opts,
 
     if (*url == NULL && opts->url != NULL)
         *url = strdup(opts->url);
-    if (*url == NULL && target && strstr(target, "://") != NULL)
+    /* An absolute-form request target ("POST https://h/p HTTP/1.1"). */
+    if (*url == NULL && target && target[0] != '/' &&
+        whk_url_split(target, &parts, NULL) == WHK_OK)
         *url = strdup(target);
     if (*url == NULL && target != NULL) {
         *url = rebuild_url(req, target);
         if (*url != NULL)
-            whkp_warning("no --url given: using %s, rebuilt from the Host "
-                         "and X-Forwarded-Proto headers; pass --url with "
-                         "the public URL set in the provider's dashboard",
-                         *url);
+            warn_rebuilt(req, *url);
     }
     if (*url == NULL) {
         whkp_error("no public URL: pass --url with the URL set in the "
@@ -288,6 +313,12 @@ static int resolve_url(const struct whkp_request_options *opts,
     }
     if (whk_url_split(*url, &parts, &err) != WHK_OK) {
         whkp_error("%s", err.text);
+        return WHKP_EXIT_USAGE;
+    }
+    if (!(parts.scheme.len == 4 && strncasecmp(*url, "http", 4) == 0) &&
+        !(parts.scheme.len == 5 && strncasecmp(*url, "https", 5) == 0)) {
+        whkp_error("the public URL '%s' must start with https:// or http://",
+                   *url);
         return WHKP_EXIT_USAGE;
     }
     return whk_request_set_url(req, *url) == WHK_OK ? WHKP_EXIT_OK
@@ -381,8 +412,13 @@ int whkp_build_request(const struct whkp_request_options *opts,
             goto out;
         }
     }
-    if (opts->method != NULL)
-        whk_request_set_method(req, opts->method);
+    if (opts->method != NULL &&
+        whk_request_set_method(req, opts->method) != WHK_OK) {
+        whkp_error("--method '%s' is not an HTTP method token such as POST",
+                   opts->method);
+        status = WHKP_EXIT_USAGE;
+        goto out;
+    }
     if (opts->data != NULL)
         default_content_type(req);
 

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Secrets from an environment variable or a file; never printed. */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -38,14 +39,36 @@ static int load_env(const char *name, struct whkp_secret *secret)
     return WHKP_EXIT_OK;
 }
 
+/*
+ * Reads the file into one buffer of the maximum size, so that no copy of
+ * the secret is left behind in memory freed by a growing buffer.
+ */
 static int load_file(const char *path, struct whkp_secret *secret)
 {
-    struct whk_error err = {0};
+    FILE *file = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+    int failed;
 
     snprintf(secret->source, sizeof(secret->source), "file %s", path);
-    if (whkp_read_file(path, MAX_SECRET_FILE_SIZE, &secret->data,
-                       &secret->len, &err) != WHK_OK) {
-        whkp_error("cannot read the secret: %s", err.text);
+    if (file == NULL) {
+        whkp_error("cannot open secret file %s: %s", path, strerror(errno));
+        return WHKP_EXIT_ENV;
+    }
+    secret->data = malloc(MAX_SECRET_FILE_SIZE + 2);
+    if (secret->data != NULL)
+        secret->len = fread(secret->data, 1, MAX_SECRET_FILE_SIZE + 1, file);
+    failed = secret->data == NULL || ferror(file);
+    if (file != stdin)
+        fclose(file);
+
+    if (failed) {
+        whkp_error("cannot read secret file %s", path);
+        return WHKP_EXIT_ENV;
+    }
+    secret->data[secret->len] = '\0';
+    if (secret->len > MAX_SECRET_FILE_SIZE) {
+        whkp_error("secret file %s is larger than %d bytes; name the file "
+                   "that holds only the secret or key",
+                   path, MAX_SECRET_FILE_SIZE);
         return WHKP_EXIT_ENV;
     }
     if (secret->len == 0) {

@@ -372,4 +372,12 @@ void whk_provider_verify(const struct whk_provider *p,
 {
     whk_verdict_reset(verdict);
     p->descriptor.verify(p->state, ctx, req, secret, verdict);
+
+    /* Without a text, the host would print an empty verdict. */
+    if (whk_verdict_status(verdict) == WHK_NOT_APPLICABLE &&
+        whk_verdict_text(verdict)[0] == '\0')
+        whk_verdict_set(verdict, WHK_NOT_APPLICABLE, WHK_REASON_NONE,
+                        "plugin %s returned without a verdict for this "
+                        "request",
+                        p->path);
 }

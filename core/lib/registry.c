@@ -4,7 +4,10 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <dlfcn.h>
+#include <errno.h>
 #include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -86,8 +89,16 @@ static char *default_path(const char *variable, const char *relative,
     if (base != NULL) {
         candidate = whkp_format("%s/%s", base, relative);
         free(base);
-        if (candidate != NULL && is_directory(candidate))
+        if (candidate != NULL && is_directory(candidate)) {
+            /* Resolve "lib/../share" so that messages show a plain path. */
+            char *resolved = realpath(candidate, NULL);
+
+            if (resolved != NULL) {
+                free(candidate);
+                candidate = resolved;
+            }
             return candidate;
+        }
         free(candidate);
     }
     return whkp_strndup(absolute, strlen(absolute));
@@ -215,8 +226,11 @@ static char *resolve_module(const char *module, const char *plugin_path)
     while (dir != NULL && *dir != '\0') {
         const char *colon = strchr(dir, ':');
         size_t len = colon ? (size_t)(colon - dir) : strlen(dir);
-        char *candidate = whkp_format("%.*s/%s.so", (int)len, dir, module);
+        char *candidate = NULL;
 
+        /* An empty entry ("a::b") names no folder, not the root. */
+        if (len > 0)
+            candidate = whkp_format("%.*s/%s.so", (int)len, dir, module);
         if (candidate != NULL && is_file(candidate))
             return candidate;
         free(candidate);
@@ -231,39 +245,125 @@ static const char *optional_string(json_t *root, const char *key)
     return json_is_string(value) ? json_string_value(value) : NULL;
 }
 
+/* A place in a providers.d file, counted from 1, for messages. */
+struct position {
+    int line;
+    int column;
+};
+
+/* Returns 1 when text[i] is a '"' that ends a string, not an escaped one. */
+static int ends_string(const char *text, size_t i, size_t start)
+{
+    size_t backslashes = 0;
+
+    while (i - backslashes > start && text[i - backslashes - 1] == '\\')
+        backslashes++;
+    return backslashes % 2 == 0;
+}
+
+/*
+ * Returns where key is in the top-level object of text, which is valid
+ * JSON: its opening quote, else (NULL, absent, or written with escapes)
+ * the object's '{'. Columns count UTF-8 characters, as jansson's do.
+ */
+static struct position key_position(const char *text, size_t len,
+                                    const char *key)
+{
+    struct position at = {1, 1}, object = {1, 1}, string = {1, 1};
+    size_t key_len = key ? strlen(key) : 0, start = 0;
+    int depth = 0, in_string = 0;
+
+    for (size_t i = 0; i < len; i++) {
+        char c = text[i];
+
+        if (in_string && c == '"' && ends_string(text, i, start)) {
+            size_t next = i + 1 + strspn(text + i + 1, " \t\r\n");
+
+            in_string = 0;
+            if (key != NULL && depth == 1 && i - start == key_len &&
+                memcmp(text + start, key, key_len) == 0 && next < len &&
+                text[next] == ':')
+                return string;
+        } else if (!in_string && c == '"') {
+            in_string = 1;
+            start = i + 1;
+            string = at;
+        } else if (!in_string && (c == '{' || c == '[')) {
+            if (depth++ == 0)
+                object = at;
+        } else if (!in_string && (c == '}' || c == ']')) {
+            depth--;
+        }
+        if (c == '\n') {
+            at.line++;
+            at.column = 1;
+        } else if (((unsigned char)c & 0xC0) != 0x80) {
+            at.column++;
+        }
+    }
+    return object;
+}
+
+/* Formats "FILE:LINE:COLUMN: " for key of text, then the message. */
+static char *entry_problem(const char *file, const char *text, size_t len,
+                           const char *key, const char *format, ...)
+    WHK_PRINTF(5, 6);
+
+static char *entry_problem(const char *file, const char *text, size_t len,
+                           const char *key, const char *format, ...)
+{
+    struct position at = key_position(text, len, key);
+    va_list args;
+    char *message, *problem;
+
+    va_start(args, format);
+    message = whkp_vformat(format, args);
+    va_end(args);
+    if (message == NULL)
+        return NULL;
+    problem = whkp_format("%s:%d:%d: %s", file, at.line, at.column, message);
+    free(message);
+    return problem;
+}
+
 /* Checks an entry's keys; returns a problem text, or NULL when valid. */
-static char *check_entry(const char *file, json_t *root)
+static char *check_entry(const char *file, const char *text, size_t len,
+                         json_t *root)
 {
     static const char *const text_keys[] = {"title", "summary", NULL};
     json_t *name, *module;
 
     if (!json_is_object(root))
-        return whkp_format("%s: the entry must be a JSON object", file);
+        return entry_problem(file, text, len, NULL,
+                             "the entry must be a JSON object");
 
     name = json_object_get(root, "name");
     if (!json_is_string(name))
-        return whkp_format("%s: key 'name' is missing or not a string", file);
+        return entry_problem(file, text, len, "name",
+                             "key 'name' is missing or not a string");
     if (!valid_provider_name(json_string_value(name)))
-        return whkp_format("%s: key 'name' is '%s'; use lowercase letters, "
-                           "digits, '-' and '_'",
-                           file, json_string_value(name));
+        return entry_problem(file, text, len, "name",
+                             "key 'name' is '%s'; use lowercase letters, "
+                             "digits, '-' and '_'",
+                             json_string_value(name));
 
     module = json_object_get(root, "module");
     if (!json_is_string(module) || json_string_length(module) == 0)
-        return whkp_format("%s: key 'module' is missing or not a non-empty "
-                           "string; name the plugin file without '.so'",
-                           file);
+        return entry_problem(file, text, len, "module",
+                             "key 'module' is missing or not a non-empty "
+                             "string; name the plugin file without '.so'");
     if (json_string_value(module)[0] != '/' &&
         strchr(json_string_value(module), '/') != NULL)
-        return whkp_format("%s: key 'module' is '%s'; give a bare module "
-                           "name or an absolute path",
-                           file, json_string_value(module));
+        return entry_problem(file, text, len, "module",
+                             "key 'module' is '%s'; give a bare module "
+                             "name or an absolute path",
+                             json_string_value(module));
 
     for (size_t i = 0; text_keys[i] != NULL; i++) {
         json_t *value = json_object_get(root, text_keys[i]);
         if (value != NULL && !json_is_string(value))
-            return whkp_format("%s: key '%s' must be a string", file,
-                               text_keys[i]);
+            return entry_problem(file, text, len, text_keys[i],
+                                 "key '%s' must be a string", text_keys[i]);
     }
     return NULL;
 }
@@ -278,7 +378,7 @@ static int find_index(const struct whk_registry *reg, const char *name)
 }
 
 static enum whk_status add_entry(struct whk_registry *reg, const char *file,
-                                 json_t *root)
+                                 const char *text, size_t len, json_t *root)
 {
     struct whk_entry entry = {0}, *grown;
     const char *name = json_string_value(json_object_get(root, "name"));
@@ -288,10 +388,10 @@ static enum whk_status add_entry(struct whk_registry *reg, const char *file,
     int existing = find_index(reg, name);
 
     if (existing >= 0) {
-        add_problem(reg, whkp_format("%s: provider '%s' is already defined "
-                                     "by %s; this file is ignored",
-                                     file, name,
-                                     reg->entries[existing].file));
+        add_problem(reg, entry_problem(file, text, len, "name",
+                                       "provider '%s' is already defined "
+                                       "by %s; this file is ignored",
+                                       name, reg->entries[existing].file));
         return WHK_OK;
     }
 
@@ -319,24 +419,68 @@ static enum whk_status add_entry(struct whk_registry *reg, const char *file,
     return WHK_OK;
 }
 
+/* Reads a whole file into a NUL-terminated buffer, or returns NULL. */
+static char *read_text(const char *file, size_t *len)
+{
+    FILE *in = fopen(file, "rb");
+    char *text = NULL, *grown;
+    size_t size = 0, capacity = 0, got;
+
+    if (in == NULL)
+        return NULL;
+    do {
+        if (size == capacity) {
+            capacity = capacity ? 2 * capacity : 4096;
+            grown = realloc(text, capacity + 1);
+            if (grown == NULL) {
+                free(text);
+                fclose(in);
+                return NULL;
+            }
+            text = grown;
+        }
+        got = fread(text + size, 1, capacity - size, in);
+        size += got;
+    } while (got > 0);
+    if (ferror(in)) {
+        free(text);
+        text = NULL;
+    }
+    fclose(in);
+    if (text != NULL) {
+        text[size] = '\0';
+        *len = size;
+    }
+    return text;
+}
+
 static enum whk_status read_entry(struct whk_registry *reg, const char *file)
 {
     json_error_t error;
-    json_t *root = json_load_file(file, JSON_REJECT_DUPLICATES, &error);
+    json_t *root;
     enum whk_status status = WHK_OK;
-    char *problem;
+    size_t len = 0;
+    char *text = read_text(file, &len), *problem;
 
+    if (text == NULL) {
+        add_problem(reg, whkp_format("%s: cannot read: %s", file,
+                                     strerror(errno)));
+        return WHK_OK;
+    }
+    root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &error);
     if (root == NULL) {
         add_problem(reg, whkp_format("%s:%d:%d: invalid JSON: %s", file,
                                      error.line, error.column, error.text));
+        free(text);
         return WHK_OK;
     }
-    problem = check_entry(file, root);
+    problem = check_entry(file, text, len, root);
     if (problem != NULL)
         add_problem(reg, problem);
     else
-        status = add_entry(reg, file, root);
+        status = add_entry(reg, file, text, len, root);
     json_decref(root);
+    free(text);
     return status;
 }
 
@@ -410,8 +554,11 @@ static enum whk_status add_builtin_entries(struct whk_registry *reg)
             char *label = whkp_format("the entry built in with preloaded "
                                       "module '%s'",
                                       m->name);
+            const char *text = m->entries[j];
+            size_t len = strlen(text);
             json_error_t error;
-            json_t *root = json_loads(m->entries[j], 0, &error);
+            json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES,
+                                      &error);
             char *problem = NULL;
 
             if (label == NULL) {
@@ -419,11 +566,12 @@ static enum whk_status add_builtin_entries(struct whk_registry *reg)
             } else if (root == NULL) {
                 add_problem(reg, whkp_format("%s: invalid JSON: %s", label,
                                              error.text));
-            } else if ((problem = check_entry(label, root)) != NULL) {
+            } else if ((problem = check_entry(label, text, len, root)) !=
+                       NULL) {
                 add_problem(reg, problem);
             } else if (find_index(reg, json_string_value(json_object_get(
                                            root, "name"))) < 0) {
-                status = add_entry(reg, NULL, root);
+                status = add_entry(reg, NULL, text, len, root);
             }
             json_decref(root);
             free(label);
@@ -467,7 +615,11 @@ enum whk_status whk_registry_open(struct whk_registry **registry,
         const char *colon = strchr(dir, ':');
         char *one = whkp_strndup(dir, colon ? (size_t)(colon - dir)
                                             : strlen(dir));
-        status = one ? read_directory(reg, one) : WHK_ERR_NO_MEMORY;
+
+        if (one == NULL)
+            status = WHK_ERR_NO_MEMORY;
+        else if (*one != '\0')
+            status = read_directory(reg, one);
         free(one);
         dir = colon ? colon + 1 : NULL;
     }

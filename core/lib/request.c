@@ -100,6 +100,11 @@ enum whk_status whk_request_set_method(struct whk_request *req,
 {
     if (method == NULL || *method == '\0')
         return WHK_ERR_INVALID;
+    /* A method is an HTTP token (RFC 9110, 5.6.2). */
+    for (const char *p = method; *p; p++) {
+        if (!isalnum((unsigned char)*p) && !strchr("!#$%&'*+-.^_`|~", *p))
+            return WHK_ERR_INVALID;
+    }
     return replace_string(&req->method, method);
 }
 

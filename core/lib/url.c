@@ -60,6 +60,10 @@ static enum whk_status split_authority(const char *url, const char *start,
                                  "number",
                                  url);
     }
+    if (strtol(parts->port.ptr, NULL, 10) > 65535)
+        return whk_error_set(err, WHK_ERR_INVALID,
+                             "invalid URL '%s': the port is above 65535",
+                             url);
     return WHK_OK;
 }
 

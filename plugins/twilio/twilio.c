@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Twilio's X-Twilio-Signature: HMAC of the URL and sorted POST parameters. */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,13 +35,14 @@ static int pick_hash(const struct whk_request *req, enum whk_hash *hash,
             const char *key = part, *value = equals + 1;
             const char *key_end = equals, *value_end = part + len;
 
-            while (key < key_end && *key == ' ')
+            while (key < key_end && isspace((unsigned char)*key))
                 key++;
-            while (key_end > key && key_end[-1] == ' ')
+            while (key_end > key && isspace((unsigned char)key_end[-1]))
                 key_end--;
-            while (value < value_end && *value == ' ')
+            while (value < value_end && isspace((unsigned char)*value))
                 value++;
-            while (value_end > value && value_end[-1] == ' ')
+            while (value_end > value &&
+                   isspace((unsigned char)value_end[-1]))
                 value_end--;
             if (key_end - key == 9 && memcmp(key, "algorithm", 9) == 0 &&
                 value_end > value) {
@@ -60,11 +62,72 @@ static int pick_hash(const struct whk_request *req, enum whk_hash *hash,
     return 0;
 }
 
-static int compare_bytes(const char *a, size_t a_len, const char *b,
-                         size_t b_len)
+/*
+ * Decodes the UTF-8 character at text[*pos] and advances *pos. An invalid
+ * or truncated sequence counts as U+FFFD for one byte, as when Node.js
+ * decodes a body into a string.
+ */
+static unsigned long next_char(const unsigned char *text, size_t len,
+                               size_t *pos)
 {
-    int c = memcmp(a, b, a_len < b_len ? a_len : b_len);
+    unsigned char lead = text[*pos];
+    size_t extra = lead >= 0xf0 ? 3 : lead >= 0xe0 ? 2 : lead >= 0xc0 ? 1
+                                                                      : 0;
+    unsigned long c = extra == 3 ? lead & 0x07u
+                      : extra == 2 ? lead & 0x0fu
+                      : extra == 1 ? lead & 0x1fu
+                                   : lead;
 
+    if ((lead >= 0x80 && extra == 0) || lead >= 0xf8 ||
+        (extra > 0 && *pos + extra >= len))
+        goto invalid;
+    for (size_t i = 1; i <= extra; i++) {
+        if ((text[*pos + i] & 0xc0) != 0x80)
+            goto invalid;
+        c = c << 6 | (text[*pos + i] & 0x3fu);
+    }
+    *pos += extra + 1;
+    return c;
+
+invalid:
+    (*pos)++;
+    return 0xfffd;
+}
+
+/* Returns the UTF-16 code unit that starts character c. */
+static unsigned long first_unit(unsigned long c)
+{
+    return c < 0x10000 ? c : 0xd800 + ((c - 0x10000) >> 10);
+}
+
+/*
+ * Orders UTF-8 strings as JavaScript orders strings, by UTF-16 code units,
+ * as twilio-node 6.x does (and twilio-java). This differs from bytewise
+ * order only where a character above U+FFFF meets one in U+E000..U+FFFF.
+ * Strings that compare equal this way but differ in bytes are ordered
+ * bytewise, so that only identical strings are equal.
+ */
+static int compare_text(const char *a, size_t a_len, const char *b,
+                        size_t b_len)
+{
+    const unsigned char *x = (const unsigned char *)a;
+    const unsigned char *y = (const unsigned char *)b;
+    size_t i = 0, j = 0;
+    int c;
+
+    while (i < a_len && j < b_len) {
+        unsigned long p = next_char(x, a_len, &i), q = next_char(y, b_len, &j);
+
+        if (p == q)
+            continue;
+        if (first_unit(p) != first_unit(q))
+            return first_unit(p) < first_unit(q) ? -1 : 1;
+        return p < q ? -1 : 1; /* same high surrogate: low ones decide */
+    }
+    if (i < a_len || j < b_len)
+        return i < a_len ? 1 : -1;
+
+    c = memcmp(a, b, a_len < b_len ? a_len : b_len);
     if (c != 0)
         return c;
     return a_len < b_len ? -1 : a_len > b_len;
@@ -74,17 +137,17 @@ static int compare_params(const void *x, const void *y)
 {
     const struct whk_param *a = *(const struct whk_param *const *)x;
     const struct whk_param *b = *(const struct whk_param *const *)y;
-    int c = compare_bytes(a->key, a->key_len, b->key, b->key_len);
+    int c = compare_text(a->key, a->key_len, b->key, b->key_len);
 
-    return c != 0 ? c : compare_bytes(a->value, a->value_len, b->value,
-                                      b->value_len);
+    return c != 0 ? c : compare_text(a->value, a->value_len, b->value,
+                                     b->value_len);
 }
 
 /*
  * Computes base64(HMAC(secret, url + key1 + value1 + key2 + ...)) with
- * keys in bytewise order. A repeated key contributes each distinct value
- * once, values sorted, which is what twilio-node 6.x does with the arrays
- * that Express builds for repeated keys.
+ * keys sorted. A repeated key contributes each distinct value once, values
+ * sorted, which is what twilio-node 6.x does with the arrays that Express
+ * builds for repeated keys.
  */
 static enum whk_status compute(enum whk_hash hash, struct whk_span secret,
                                const char *url, const struct whk_request *req,
@@ -255,6 +318,15 @@ static enum whk_status twilio_sign(void *state, const struct whk_context *ctx,
     return status;
 }
 
+/* Names what the signature covers besides the URL, for verdicts. */
+static const char *params_phrase(const struct whk_request *req, int url_only)
+{
+    if (url_only)
+        return " (with bodySHA256)";
+    return whk_request_param_count(req) > 0 ? " and the POST parameters"
+                                            : " (no POST parameters)";
+}
+
 /* Adds notes that explain a mismatch Twilio users commonly meet. */
 static void explain_mismatch(const struct whk_request *req,
                              struct whk_span secret, int url_only,
@@ -309,20 +381,57 @@ static void check_body_hash(const struct whk_request *req, const char *url,
     whk_free(actual);
 }
 
+/*
+ * Returns 1 when the signature matches url, computed as the official SDKs
+ * do: over the URL as given, then over its port variant. Stores in
+ * *matched the URL that matched (released with whk_free()).
+ */
+static int match_url(const struct whk_request *req, enum whk_hash hash,
+                     struct whk_span secret, const char *url,
+                     const struct whk_url_parts *parts, int url_only,
+                     char **matched)
+{
+    const char *received = whk_request_header(req, SIGNATURE_HEADER);
+    char *candidates[2];
+    int found = -1;
+
+    candidates[0] = strdup(url);
+    candidates[1] = parts->port.ptr ? whk_url_without_port(url)
+                                    : whk_url_with_default_port(url);
+    for (int i = 0; i < 2 && found < 0; i++) {
+        char *expected = NULL;
+
+        if (candidates[i] == NULL ||
+            compute(hash, secret, candidates[i], req, !url_only, &expected,
+                    NULL) != WHK_OK)
+            continue;
+        if (whk_equal_ct(received, strlen(received), expected,
+                         strlen(expected)))
+            found = i;
+        whk_free(expected);
+    }
+
+    *matched = found >= 0 ? candidates[found] : NULL;
+    for (int i = 0; i < 2; i++) {
+        if (i != found)
+            whk_free(candidates[i]);
+    }
+    return found >= 0;
+}
+
 static void twilio_verify(void *state, const struct whk_context *ctx,
                           const struct whk_request *req,
                           struct whk_span secret, struct whk_verdict *verdict)
 {
     const char *url = whk_request_url(req);
-    const char *given = whk_request_header(req, SIGNATURE_HEADER);
-    char algorithm[64], *present = NULL, *candidates[2] = {NULL, NULL};
+    char algorithm[64], *present = NULL, *matched = NULL;
     enum whk_hash hash;
-    int url_only, matched = -1;
+    int url_only;
     struct whk_url_parts parts;
 
     (void)state;
     (void)ctx;
-    if (given == NULL) {
+    if (whk_request_header(req, SIGNATURE_HEADER) == NULL) {
         whk_verdict_set(verdict, WHK_INVALID, WHK_REASON_MISSING_HEADER,
                         "the request has no %s header", SIGNATURE_HEADER);
         return;
@@ -339,49 +448,31 @@ static void twilio_verify(void *state, const struct whk_context *ctx,
                         SETTINGS_HEADER, algorithm);
         return;
     }
-
     url_only = whk_url_query_get(url, "bodySHA256", &present, NULL) ==
                WHK_OK;
     whk_free(present);
 
-    /* As the official SDKs do: the URL as given, then its port variant. */
-    candidates[0] = strdup(url);
-    candidates[1] = parts.port.ptr ? whk_url_without_port(url)
-                                   : whk_url_with_default_port(url);
-    for (int i = 0; i < 2 && matched < 0; i++) {
-        char *expected = NULL;
-
-        if (candidates[i] == NULL ||
-            compute(hash, secret, candidates[i], req, !url_only, &expected,
-                    NULL) != WHK_OK)
-            continue;
-        if (whk_equal_ct(given, strlen(given), expected, strlen(expected)))
-            matched = i;
-        whk_free(expected);
-    }
-
-    if (matched < 0) {
+    if (!match_url(req, hash, secret, url, &parts, url_only, &matched)) {
         whk_verdict_set(verdict, WHK_INVALID, WHK_REASON_MISMATCH,
                         "%s does not match the HMAC-%s signature of %s%s, "
                         "nor of the URL with its port %s",
                         SIGNATURE_HEADER, whk_hash_name(hash), url,
-                        url_only ? "" : " and the POST parameters",
+                        params_phrase(req, url_only),
                         parts.port.ptr ? "removed" : "made explicit");
         explain_mismatch(req, secret, url_only, verdict);
-    } else {
-        whk_verdict_set(verdict, WHK_VALID, WHK_REASON_MATCH,
-                        "%s matches the HMAC-%s signature of %s%s",
-                        SIGNATURE_HEADER, whk_hash_name(hash),
-                        candidates[matched],
-                        url_only ? "" : " and the POST parameters");
-        if (matched == 1)
-            whk_verdict_add_note(verdict, "matched with the port %s",
-                                 parts.port.ptr ? "removed" : "added");
-        if (url_only)
-            check_body_hash(req, candidates[matched], verdict);
+        return;
     }
-    free(candidates[0]);
-    whk_free(candidates[1]);
+
+    whk_verdict_set(verdict, WHK_VALID, WHK_REASON_MATCH,
+                    "%s matches the HMAC-%s signature of %s%s",
+                    SIGNATURE_HEADER, whk_hash_name(hash), matched,
+                    params_phrase(req, url_only));
+    if (strcmp(matched, url) != 0)
+        whk_verdict_add_note(verdict, "matched with the port %s",
+                             parts.port.ptr ? "removed" : "added");
+    if (url_only)
+        check_body_hash(req, matched, verdict);
+    whk_free(matched);
 }
 
 static const char *const twilio_headers[] = {SIGNATURE_HEADER, NULL};

@@ -12,7 +12,7 @@ int whkt_run(Suite *suite);
 const char *whkt_write_file(const char *dir, const char *name,
                             const char *text);
 
-/* Creates a fresh temporary folder and returns its path (static). */
+/* Creates a temporary folder, removed at exit, and returns its path. */
 const char *whkt_temp_dir(void);
 
 #endif

@@ -142,7 +142,8 @@ WHK_API enum whk_status whk_provider_sign(const struct whk_provider *provider,
 
 /*
  * Verifies req with the plugin's verify callback. The verdict is reset
- * first; a plugin that leaves it unset yields WHK_NOT_APPLICABLE.
+ * first; a plugin that leaves it unset yields WHK_NOT_APPLICABLE with a
+ * text naming the plugin file.
  */
 WHK_API void whk_provider_verify(const struct whk_provider *provider,
                                  const struct whk_context *ctx,

@@ -109,6 +109,8 @@ WHK_API struct whk_request *whk_request_copy(const struct whk_request *req);
 WHK_API void whk_request_free(struct whk_request *req);
 
 WHK_API const char *whk_request_method(const struct whk_request *req);
+
+/* Sets the method; WHK_ERR_INVALID unless it is an HTTP token ("POST"). */
 WHK_API enum whk_status whk_request_set_method(struct whk_request *req,
                                                const char *method);
 
