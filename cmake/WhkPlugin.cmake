@@ -43,6 +43,12 @@ macro(whk_resolve_static_providers)
   else()
     set(WHK_STATIC_PROVIDER_NAMES ${WHK_STATIC_PROVIDERS})
   endif()
+  if(WHK_STATIC_PROVIDER_NAMES AND WHK_BUILD_TESTS)
+    # NOTE: see docs/KNOWN_ISSUES.md, "Building".
+    message(WARNING "WHK_STATIC_PROVIDERS with WHK_BUILD_TESTS: tests "
+                    "that load plugin files fail in this build; build "
+                    "packages with -DWHK_BUILD_TESTS=OFF")
+  endif()
   foreach(static_name IN LISTS WHK_STATIC_PROVIDER_NAMES)
     if(NOT static_name IN_LIST WHK_SELECTED_PROVIDERS)
       string(REPLACE ";" ", " selected "${WHK_SELECTED_PROVIDERS}")
