@@ -67,6 +67,23 @@ expect FAIL tampered-body "still verifies as valid"
 expect FAIL tampered-signature "verify has no opinion"
 expect FAIL wrong-secret "still verifies as valid"
 
+current=ed25519_keys.so
+run 0 "$plugins/ed25519_keys.so"
+expect PASS round-trip "Ed25519 key, public key as hex"
+expect PASS wrong-secret "another secret is rejected"
+
+# A shared secret given on the command line replaces the generated ones.
+current="minimal --secret-env"
+export WHK_CHECK_SECRET=0123456789abcdef0123456789abcdef
+run 1 --secret-env WHK_CHECK_SECRET "$plugins/minimal.so"
+expect PASS round-trip "test secret: the secret given"
+current="minimal --secret-env, unset"
+run 3 --secret-env WHK_CHECK_SECRET_UNSET "$plugins/minimal.so"
+current="ed25519_keys.so --secret-env"
+run 1 --secret-env WHK_CHECK_SECRET "$plugins/ed25519_keys.so"
+expect FAIL round-trip "check_secret rejected the secret given"
+unset WHK_CHECK_SECRET
+
 current=abi_mismatch.so
 run 1 "$plugins/abi_mismatch.so"
 expect FAIL abi-version "built for plugin ABI 99"
