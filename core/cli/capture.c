@@ -1,7 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /* Capture records: one delivery per JSON line, body kept byte-exact. */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
@@ -14,6 +19,9 @@ void whkp_record_clear(struct whkp_record *record)
     free(record->received_at);
     free(record->target);
     free(record->url);
+    free(record->verdict);
+    free(record->reason);
+    free(record->key);
     whk_request_free(record->request);
     memset(record, 0, sizeof(*record));
 }
@@ -93,6 +101,10 @@ static enum whk_status parse_record(json_t *root, struct whkp_record *record,
     record->received_at = copy_string(root, "received_at");
     record->target = copy_string(root, "target");
     record->url = copy_string(root, "url");
+    record->verdict = copy_string(root, "verdict");
+    record->reason = copy_string(root, "reason");
+    record->key = copy_string(root, "key");
+    record->duplicate = json_is_true(json_object_get(root, "duplicate"));
     record->request = whk_request_new();
     if (record->request == NULL)
         return whk_error_set(err, WHK_ERR_NO_MEMORY, "out of memory");
@@ -205,6 +217,15 @@ char *whkp_record_dump(const struct whkp_record *record)
     if (record->url)
         json_object_set_new(root, "url", json_string(record->url));
     json_object_set_new(root, "headers", headers_json(record->request));
+    if (record->verdict)
+        json_object_set_new(root, "verdict", json_string(record->verdict));
+    if (record->reason)
+        json_object_set_new(root, "reason", json_string(record->reason));
+    if (record->key)
+        json_object_set_new(root, "key", json_string(record->key));
+    if (record->verdict)
+        json_object_set_new(root, "duplicate",
+                            json_boolean(record->duplicate));
 
     /* Valid UTF-8 stays readable and editable; other bytes go as base64. */
     text = json_stringn(body, body_len);
@@ -218,4 +239,131 @@ char *whkp_record_dump(const struct whkp_record *record)
     line = json_dumps(root, JSON_COMPACT | JSON_ENSURE_ASCII);
     json_decref(root);
     return line;
+}
+
+struct whkp_capture {
+    int fd;
+    int sync;
+    size_t count;
+    char *path;
+    pthread_mutex_t lock;
+};
+
+/* Creates the parent folders of path, as "mkdir -p" would. */
+static enum whk_status make_parents(const char *path, struct whk_error *err)
+{
+    char *copy = strdup(path);
+    enum whk_status status = WHK_OK;
+
+    if (copy == NULL)
+        return whk_error_set(err, WHK_ERR_NO_MEMORY, "out of memory");
+    for (char *slash = strchr(copy + 1, '/'); slash != NULL;
+         slash = strchr(slash + 1, '/')) {
+        *slash = '\0';
+        if (mkdir(copy, 0755) != 0 && errno != EEXIST) {
+            status = whk_error_set(err, WHK_ERR_IO,
+                                   "cannot create folder %s: %s", copy,
+                                   strerror(errno));
+            break;
+        }
+        *slash = '/';
+    }
+    free(copy);
+    return status;
+}
+
+enum whk_status whkp_capture_open(const char *path, int sync,
+                                  struct whkp_capture **capture,
+                                  struct whk_error *err)
+{
+    struct whkp_capture *c;
+    enum whk_status status = make_parents(path, err);
+
+    if (status != WHK_OK)
+        return status;
+    c = calloc(1, sizeof(*c));
+    if (c == NULL || (c->path = strdup(path)) == NULL) {
+        free(c);
+        return whk_error_set(err, WHK_ERR_NO_MEMORY, "out of memory");
+    }
+    c->fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+    if (c->fd < 0) {
+        status = whk_error_set(err, WHK_ERR_IO, "cannot open %s: %s", path,
+                               strerror(errno));
+        free(c->path);
+        free(c);
+        return status;
+    }
+    c->sync = sync;
+    pthread_mutex_init(&c->lock, NULL);
+    *capture = c;
+    return WHK_OK;
+}
+
+/* Writes all of data, retrying short writes and interruptions. */
+static int write_all(int fd, const char *data, size_t len)
+{
+    while (len > 0) {
+        ssize_t n = write(fd, data, len);
+
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return -1;
+        data += n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
+
+enum whk_status whkp_capture_append(struct whkp_capture *capture,
+                                    const struct whkp_record *record,
+                                    struct whk_error *err)
+{
+    char *line = whkp_record_dump(record);
+    size_t len;
+    int failed, error = 0;
+
+    if (line == NULL)
+        return whk_error_set(err, WHK_ERR_NO_MEMORY,
+                             "out of memory serializing record %s",
+                             record->id ? record->id : "");
+    len = strlen(line);
+    line[len] = '\n';
+
+    /* One write per line under the lock keeps records whole and ordered. */
+    pthread_mutex_lock(&capture->lock);
+    failed = write_all(capture->fd, line, len + 1) != 0 ||
+             (capture->sync && fdatasync(capture->fd) != 0);
+    if (failed)
+        error = errno;
+    else
+        capture->count++;
+    pthread_mutex_unlock(&capture->lock);
+
+    free(line);
+    if (failed)
+        return whk_error_set(err, WHK_ERR_IO, "cannot append to %s: %s",
+                             capture->path, strerror(error));
+    return WHK_OK;
+}
+
+size_t whkp_capture_count(struct whkp_capture *capture)
+{
+    size_t count;
+
+    pthread_mutex_lock(&capture->lock);
+    count = capture->count;
+    pthread_mutex_unlock(&capture->lock);
+    return count;
+}
+
+void whkp_capture_close(struct whkp_capture *capture)
+{
+    if (capture == NULL)
+        return;
+    close(capture->fd);
+    pthread_mutex_destroy(&capture->lock);
+    free(capture->path);
+    free(capture);
 }

@@ -41,6 +41,11 @@ struct whkp_record {
     char *target;  /* raw request target as received */
     char *url;     /* public URL it was verified against, or NULL */
     struct whk_request *request;
+    /* What 'whk listen' found on arrival; NULL or 0 when not recorded. */
+    char *verdict; /* "valid", "invalid" or "not applicable" */
+    char *reason;  /* whk_reason_name() of the verdict */
+    char *key;     /* idempotency key value */
+    int duplicate; /* an earlier delivery had the same key and body */
 };
 
 void whkp_record_clear(struct whkp_record *record);
@@ -55,6 +60,29 @@ enum whk_status whkp_record_read(const char *data, size_t len,
 
 /* Serializes a record as one compact JSON line (no newline), or NULL. */
 char *whkp_record_dump(const struct whkp_record *record);
+
+/* The default capture log, relative to the current directory. */
+#define WHKP_CAPTURE_FILE ".whk/captures.jsonl"
+
+/* A capture log open for appending from several threads. */
+struct whkp_capture;
+
+/*
+ * Opens path for appending, creating it and its parent folder. With sync,
+ * each record is flushed to disk (fdatasync) before the append returns.
+ */
+enum whk_status whkp_capture_open(const char *path, int sync,
+                                  struct whkp_capture **capture,
+                                  struct whk_error *err);
+
+/* Appends record as one line; safe to call from several threads. */
+enum whk_status whkp_capture_append(struct whkp_capture *capture,
+                                    const struct whkp_record *record,
+                                    struct whk_error *err);
+
+/* Returns the number of records appended since the log was opened. */
+size_t whkp_capture_count(struct whkp_capture *capture);
+void whkp_capture_close(struct whkp_capture *capture);
 
 /* A secret read from the environment or a file, never printed. */
 struct whkp_secret {
@@ -88,6 +116,12 @@ struct whkp_request_options {
     const char *data;      /* literal, "@FILE" or "@-" */
     const char *url;       /* public URL */
     const char *sample;    /* sample name */
+    /*
+     * Public base URL (--public-url or whk.json) for a request read from
+     * a file without a URL of its own: the URL is the base followed by
+     * the request target.
+     */
+    const char *public_base;
 };
 
 /* Records a --header value; returns 0 on failure. */
@@ -140,8 +174,182 @@ whkp_failure_for(const struct whk_descriptor *descriptor,
 char *whkp_expand_template(const char *template, const char *webhook_url,
                            const char *status_url, const char *secret_env);
 
+/* Formats into a new string released with free(); NULL on failure. */
+char *whkp_sprintf(const char *format, ...) WHK_PRINTF(1, 2);
+
 /* Quotes text for a POSIX shell with single quotes. */
 char *whkp_shell_quote(const char *text, size_t len);
+
+/* The project file that 'whk init' writes in the current directory. */
+#define WHKP_CONFIG_FILE "whk.json"
+
+struct json_t;
+
+/*
+ * A whk.json document as read: kept whole, so that a rewrite preserves
+ * providers and keys that whk does not know.
+ */
+struct whkp_config {
+    char *path;
+    struct json_t *root;
+    int exists; /* 0 when the file was absent */
+};
+
+/* One provider's entry in whk.json. Strings are owned; absent is NULL. */
+struct whkp_project {
+    char *provider;
+    int port;          /* the app's local port, 0 when unset */
+    char *path;        /* the webhook's local path, "/..." */
+    char *public_url;  /* public base URL the provider requests */
+    char *secret_env;  /* variable that holds the secret */
+    char *tunnel;      /* tunnel tool: "ngrok", "cloudflared", ... */
+    char *subdomain;
+};
+
+/*
+ * Reads path into config. An absent file gives an empty document; a file
+ * that is not JSON fails with WHK_ERR_CONFIG and "PATH:LINE:COLUMN: ...".
+ */
+enum whk_status whkp_config_read(const char *path, struct whkp_config *config,
+                                 struct whk_error *err);
+
+/*
+ * Fills project from the entry for provider. WHK_ERR_NOT_FOUND when the
+ * file has none; WHK_ERR_CONFIG naming the key when a value has the wrong
+ * type or form.
+ */
+enum whk_status whkp_config_project(const struct whkp_config *config,
+                                    const char *provider,
+                                    struct whkp_project *project,
+                                    struct whk_error *err);
+
+/* Returns the only provider's name when the file has exactly one. */
+const char *whkp_config_single_provider(const struct whkp_config *config);
+
+/*
+ * Sets the values of project that are present (non-NULL, port > 0) in its
+ * provider's entry, creating the entry; other keys and entries stay.
+ */
+enum whk_status whkp_config_update(struct whkp_config *config,
+                                   const struct whkp_project *project,
+                                   struct whk_error *err);
+
+/* Writes config to its path through a temporary file and a rename. */
+enum whk_status whkp_config_write(const struct whkp_config *config,
+                                  struct whk_error *err);
+
+void whkp_config_clear(struct whkp_config *config);
+void whkp_project_clear(struct whkp_project *project);
+
+/*
+ * Loads the entry for provider (or the only entry when provider is NULL)
+ * from whk.json in the current directory into project. An absent file or
+ * entry leaves project empty, with provider set to the name given. Prints
+ * errors and returns an exit status.
+ */
+int whkp_project_load(const char *provider, struct whkp_project *project);
+
+/*
+ * Fills the URL options of a request from --public-url (public_url) or
+ * whk.json: the public base for a request read from a file, and, when
+ * --url is absent, the webhook URL (base and the project's path) for
+ * --data and --sample, stored in *webhook_url for the caller to free.
+ * Returns an exit status.
+ */
+int whkp_apply_project(const struct whkp_project *project,
+                       const char *public_url,
+                       struct whkp_request_options *opts,
+                       char **webhook_url);
+
+/*
+ * Returns the public URL of a request to target: the base's scheme and
+ * host, its path prefix unless target already starts with it, and target.
+ * NULL when base is not an absolute URL. Released with free().
+ */
+char *whkp_public_url(const char *base, const char *target);
+
+/* Returns the URL for samples with path_suffix, as whk test sends them. */
+char *whkp_append_path(const char *url, const char *suffix);
+
+/*
+ * Returns the value of the first idempotency key the provider declares
+ * that the request carries, and its name in *name; NULL when none.
+ */
+char *whkp_idempotency_key(const struct whk_descriptor *descriptor,
+                           const struct whk_request *req,
+                           const char **name);
+
+/*
+ * The deliveries seen so far, to flag redeliveries: same idempotency key
+ * and same body. Safe to use from several threads.
+ */
+struct whkp_seen;
+
+struct whkp_seen *whkp_seen_new(void);
+void whkp_seen_free(struct whkp_seen *seen);
+
+/*
+ * Records key with the body's SHA-256. Returns 1 when the pair was seen
+ * before, 0 when it is new, -1 when memory runs out.
+ */
+int whkp_seen_add(struct whkp_seen *seen, const char *key, const char *body,
+                  size_t body_len);
+
+/* A header line of a response. */
+struct whkp_header {
+    char *name;
+    char *value;
+};
+
+/* An HTTP response received with libcurl. */
+struct whkp_response {
+    long status;
+    char *content_type;  /* NULL when absent */
+    char *body;          /* NUL-terminated after body_len */
+    size_t body_len;
+    struct whkp_header *headers; /* of the final response, wire order */
+    size_t header_count;
+    double seconds;      /* from the start of sending to the last byte */
+};
+
+enum whkp_send_result {
+    WHKP_SEND_OK = 0,
+    WHKP_SEND_UNREACHABLE, /* refused, no route, host not found */
+    WHKP_SEND_TIMEOUT,     /* no complete response within the timeout */
+    WHKP_SEND_ABORTED,     /* whkp_http_abort() was called */
+    WHKP_SEND_FAILED       /* any other transfer error */
+};
+
+/* Initializes libcurl once, before any thread starts; 0 on failure. */
+int whkp_http_init(void);
+void whkp_http_cleanup(void);
+
+/* Makes every transfer in progress, and later ones, end as aborted. */
+void whkp_http_abort(void);
+
+/*
+ * A reusable transfer handle: one per thread, kept to reuse its
+ * connections. NULL when memory runs out.
+ */
+void *whkp_http_handle_new(void);
+void whkp_http_handle_free(void *handle);
+
+/*
+ * Sends req's method, headers and body byte-exact to url, the request
+ * target included, and stores the response. Hop-by-hop headers
+ * (Connection, Transfer-Encoding, ...) and Content-Length are not copied:
+ * libcurl frames the body itself. On failure, error receives a sentence
+ * naming the cause.
+ */
+enum whkp_send_result whkp_http_send(void *handle, const char *url,
+                                     const struct whk_request *req,
+                                     long timeout_ms,
+                                     struct whkp_response *response,
+                                     char *error, size_t error_size);
+void whkp_response_clear(struct whkp_response *response);
+
+/* Returns 1 for a header that applies to one connection only. */
+int whkp_is_hop_header(const char *name);
 
 /*
  * Registers the providers linked into whk (WHK_STATIC_PROVIDERS) with
@@ -154,6 +362,11 @@ int whkp_cmd_providers(int argc, char **argv);
 int whkp_cmd_show(int argc, char **argv);
 int whkp_cmd_verify(int argc, char **argv);
 int whkp_cmd_sign(int argc, char **argv);
+int whkp_cmd_init(int argc, char **argv);
+int whkp_cmd_listen(int argc, char **argv);
+int whkp_cmd_test(int argc, char **argv);
+int whkp_cmd_replay(int argc, char **argv);
+
 int whkp_cmd_plugin(int argc, char **argv);
 
 #endif

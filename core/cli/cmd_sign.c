@@ -22,7 +22,9 @@ static const char usage[] =
     "      --secret-env VAR    read the secret from environment variable VAR\n"
     "                          (default: the provider's, e.g. TWILIO_AUTH_TOKEN)\n"
     "      --secret-file FILE  read the secret (or PEM private key) from FILE\n"
-    "      --url URL           public URL the provider requests\n"
+    "      --url URL           public URL the provider requests (default:\n"
+    "                          whk.json's public URL and path)\n"
+    "      --public-url URL    public base URL; the path comes from whk.json\n"
     "  -X, --method METHOD     request method (default POST)\n"
     "  -H, --header 'N: V'     add or replace a header (repeatable)\n"
     "  -d, --data DATA         body: text, @FILE, or @- for standard input;\n"
@@ -42,13 +44,15 @@ static const char usage[] =
     "Exit status: 0 signed, 2 usage or input error, 3 environment error.\n";
 
 enum { OPT_SECRET_ENV = 256, OPT_SECRET_FILE, OPT_URL, OPT_SAMPLE,
-       OPT_RECORD, OPT_TIMESTAMP, OPT_ID, OPT_CURL, OPT_JSON };
+       OPT_RECORD, OPT_TIMESTAMP, OPT_ID, OPT_CURL, OPT_JSON,
+       OPT_PUBLIC_URL };
 
 static const struct option options[] = {
     {"provider", required_argument, NULL, 'p'},
     {"secret-env", required_argument, NULL, OPT_SECRET_ENV},
     {"secret-file", required_argument, NULL, OPT_SECRET_FILE},
     {"url", required_argument, NULL, OPT_URL},
+    {"public-url", required_argument, NULL, OPT_PUBLIC_URL},
     {"method", required_argument, NULL, 'X'},
     {"header", required_argument, NULL, 'H'},
     {"data", required_argument, NULL, 'd'},
@@ -66,6 +70,7 @@ struct sign_args {
     const char *provider;
     const char *secret_env;
     const char *secret_file;
+    const char *public_url;
     struct whkp_request_options request;
     int64_t timestamp;
     int have_timestamp;
@@ -94,6 +99,9 @@ static int parse_args(int argc, char **argv, struct sign_args *args)
             break;
         case OPT_URL:
             args->request.url = optarg;
+            break;
+        case OPT_PUBLIC_URL:
+            args->public_url = optarg;
             break;
         case 'X':
             args->request.method = optarg;
@@ -358,19 +366,37 @@ static int run(struct sign_args *args)
     struct whkp_secret secret = {0};
     struct whk_error err = {0};
     const struct whk_descriptor *d;
-    char *target = NULL, *url_before = NULL;
+    struct whkp_project project = {0};
+    char *target = NULL, *url_before = NULL, *webhook_url = NULL;
     int status;
 
-    status = whkp_load_provider(args->provider, &registry, &provider);
+    status = whkp_project_load(args->provider, &project);
+    if (status != WHKP_EXIT_OK)
+        return status;
+    status = whkp_load_provider(project.provider, &registry, &provider);
     if (status != WHKP_EXIT_OK)
         goto out;
     d = whk_provider_descriptor(provider);
-    status = whkp_build_request(&args->request, d, &req, &target);
+    if (args->request.provider == NULL)
+        args->request.provider = project.provider;
+    status = whkp_apply_project(&project, args->public_url, &args->request,
+                                &webhook_url);
+    if (status == WHKP_EXIT_OK && args->request.url == NULL &&
+        args->request.file == NULL) {
+        whkp_error("sign needs --url with the public URL the provider "
+                   "requests (the URL in its dashboard), or a public URL "
+                   "recorded with 'whk init --public-url URL'");
+        status = WHKP_EXIT_USAGE;
+    }
+    if (status == WHKP_EXIT_OK)
+        status = whkp_build_request(&args->request, d, &req, &target);
     if (status != WHKP_EXIT_OK)
         goto out;
 
     status = whkp_secret_load(args->secret_env, args->secret_file,
-                              d->secret.env, &secret);
+                              project.secret_env ? project.secret_env
+                                                 : d->secret.env,
+                              &secret);
     if (status == WHKP_EXIT_OK)
         status = check_whitespace(&secret);
     if (status != WHKP_EXIT_OK)
@@ -425,8 +451,10 @@ out:
     whk_request_free(before);
     free(target);
     free(url_before);
+    free(webhook_url);
     whk_provider_free(provider);
     whk_registry_free(registry);
+    whkp_project_clear(&project);
     return status;
 }
 
@@ -435,12 +463,6 @@ int whkp_cmd_sign(int argc, char **argv)
     struct sign_args args = {0};
     int status = parse_args(argc, argv, &args);
 
-    if (status == WHKP_EXIT_OK && args.request.url == NULL &&
-        args.request.file == NULL) {
-        whkp_error("sign needs --url with the public URL the provider "
-                   "requests (the URL in its dashboard)");
-        status = WHKP_EXIT_USAGE;
-    }
     if (status == WHKP_EXIT_OK)
         status = run(&args);
     else if (status < 0)

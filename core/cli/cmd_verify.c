@@ -3,6 +3,7 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
@@ -14,15 +15,19 @@ static const char usage[] =
     "\n"
     "Verifies the signature of a request the provider sent. FILE holds a raw\n"
     "HTTP/1.1 request (what 'nc -l' captures) or a capture log written by\n"
-    "'whk listen'; '-' reads standard input.\n"
+    "'whk listen'; '-' reads standard input. Without a request, verifies the\n"
+    "last record of " WHKP_CAPTURE_FILE ".\n"
     "\n"
     "  -p, --provider NAME     provider ('whk providers' lists them)\n"
     "      --secret-env VAR    read the secret from environment variable VAR\n"
     "                          (default: the provider's, e.g. TWILIO_AUTH_TOKEN)\n"
     "      --secret-file FILE  read the secret from FILE, bytes as they are\n"
     "      --url URL           public URL set in the provider's dashboard;\n"
-    "                          default: the capture record's, else rebuilt\n"
-    "                          from Host and X-Forwarded-Proto\n"
+    "                          default: the capture record's, else\n"
+    "                          --public-url or whk.json's public URL with\n"
+    "                          the request target, else rebuilt from Host\n"
+    "                          and X-Forwarded-Proto\n"
+    "      --public-url URL    public base URL (default: whk.json's)\n"
     "      --record ID         capture record to verify (default: the last)\n"
     "  -X, --method METHOD     replace the request's method (default for\n"
     "                          --data: POST)\n"
@@ -37,13 +42,14 @@ static const char usage[] =
     "error (secret unset, plugin missing or rejected).\n";
 
 enum { OPT_SECRET_ENV = 256, OPT_SECRET_FILE, OPT_URL, OPT_RECORD, OPT_JSON,
-       OPT_TOLERANCE, OPT_NOW };
+       OPT_TOLERANCE, OPT_NOW, OPT_PUBLIC_URL };
 
 static const struct option options[] = {
     {"provider", required_argument, NULL, 'p'},
     {"secret-env", required_argument, NULL, OPT_SECRET_ENV},
     {"secret-file", required_argument, NULL, OPT_SECRET_FILE},
     {"url", required_argument, NULL, OPT_URL},
+    {"public-url", required_argument, NULL, OPT_PUBLIC_URL},
     {"record", required_argument, NULL, OPT_RECORD},
     {"method", required_argument, NULL, 'X'},
     {"header", required_argument, NULL, 'H'},
@@ -59,6 +65,7 @@ struct verify_args {
     const char *provider;
     const char *secret_env;
     const char *secret_file;
+    const char *public_url;
     struct whkp_request_options request;
     int64_t tolerance;
     int64_t now;
@@ -87,6 +94,9 @@ static int parse_args(int argc, char **argv, struct verify_args *args)
             break;
         case OPT_URL:
             args->request.url = optarg;
+            break;
+        case OPT_PUBLIC_URL:
+            args->public_url = optarg;
             break;
         case OPT_RECORD:
             args->request.record_id = optarg;
@@ -130,6 +140,11 @@ static int parse_args(int argc, char **argv, struct verify_args *args)
                    argv[optind]);
         return WHKP_EXIT_USAGE;
     }
+    /* With no request given, check what 'whk listen' captured last. */
+    if (args->request.file == NULL && args->request.data == NULL &&
+        args->request.header_count == 0 &&
+        access(WHKP_CAPTURE_FILE, F_OK) == 0)
+        args->request.file = WHKP_CAPTURE_FILE;
     return WHKP_EXIT_OK;
 }
 
@@ -225,19 +240,30 @@ static int run(struct verify_args *args)
     struct whkp_secret secret = {0};
     struct whkp_diagnosis diagnosis = {0};
     const struct whk_descriptor *d;
-    char *target = NULL;
+    struct whkp_project project = {0};
+    char *target = NULL, *webhook_url = NULL;
     int status;
 
-    status = whkp_load_provider(args->provider, &registry, &provider);
+    status = whkp_project_load(args->provider, &project);
+    if (status != WHKP_EXIT_OK)
+        return status;
+    status = whkp_load_provider(project.provider, &registry, &provider);
     if (status != WHKP_EXIT_OK)
         goto out;
     d = whk_provider_descriptor(provider);
 
-    status = whkp_build_request(&args->request, d, &req, &target);
+    if (args->request.provider == NULL)
+        args->request.provider = project.provider;
+    status = whkp_apply_project(&project, args->public_url, &args->request,
+                                &webhook_url);
+    if (status == WHKP_EXIT_OK)
+        status = whkp_build_request(&args->request, d, &req, &target);
     if (status != WHKP_EXIT_OK)
         goto out;
     status = whkp_secret_load(args->secret_env, args->secret_file,
-                              d->secret.env, &secret);
+                              project.secret_env ? project.secret_env
+                                                 : d->secret.env,
+                              &secret);
     if (status != WHKP_EXIT_OK)
         goto out;
 
@@ -269,8 +295,10 @@ out:
     whk_context_free(ctx);
     whk_request_free(req);
     free(target);
+    free(webhook_url);
     whk_provider_free(provider);
     whk_registry_free(registry);
+    whkp_project_clear(&project);
     return status;
 }
 

@@ -107,8 +107,7 @@ static const struct whk_sample *find_sample(const struct whk_descriptor *d,
     return NULL;
 }
 
-/* Returns url with suffix appended to its path, before any query. */
-static char *append_path(const char *url, const char *suffix)
+char *whkp_append_path(const char *url, const char *suffix)
 {
     struct whk_url_parts parts;
     size_t cut;
@@ -150,7 +149,7 @@ static int sample_request(const struct whkp_request_options *opts,
                          sample->body ? strlen(sample->body) : 0);
 
     if (opts->url != NULL && sample->path_suffix != NULL) {
-        *url = append_path(opts->url, sample->path_suffix);
+        *url = whkp_append_path(opts->url, sample->path_suffix);
         if (*url == NULL) {
             whkp_error("invalid URL '%s'", opts->url);
             return WHKP_EXIT_USAGE;
@@ -287,7 +286,10 @@ static void warn_rebuilt(const struct whk_request *req, const char *url)
                      url, host);
 }
 
-/* Chooses the URL: --url, the record's, absolute-form, else rebuilt. */
+/*
+ * Chooses the URL: --url, the record's, the public base followed by the
+ * target, the absolute-form target, else rebuilt from the headers.
+ */
 static int resolve_url(const struct whkp_request_options *opts,
                        struct whk_request *req, const char *target,
                        char **url)
@@ -297,6 +299,9 @@ static int resolve_url(const struct whkp_request_options *opts,
 
     if (*url == NULL && opts->url != NULL)
         *url = strdup(opts->url);
+    if (*url == NULL && opts->public_base != NULL && target != NULL &&
+        target[0] == '/')
+        *url = whkp_public_url(opts->public_base, target);
     /* An absolute-form request target ("POST https://h/p HTTP/1.1"). */
     if (*url == NULL && target && target[0] != '/' &&
         whk_url_split(target, &parts, NULL) == WHK_OK)
@@ -308,7 +313,8 @@ static int resolve_url(const struct whkp_request_options *opts,
     }
     if (*url == NULL) {
         whkp_error("no public URL: pass --url with the URL set in the "
-                   "provider's dashboard");
+                   "provider's dashboard, or set it once with 'whk init "
+                   "--public-url URL'");
         return WHKP_EXIT_USAGE;
     }
     if (whk_url_split(*url, &parts, &err) != WHK_OK) {

@@ -14,8 +14,12 @@ struct command {
 static const struct command commands[] = {
     {"providers", whkp_cmd_providers, "list the installed providers"},
     {"show", whkp_cmd_show, "show what a provider declares"},
+    {"init", whkp_cmd_init, "write whk.json, print the dashboard fields"},
+    {"listen", whkp_cmd_listen, "receive, verify, capture and forward"},
+    {"test", whkp_cmd_test, "check that an endpoint answers correctly"},
     {"verify", whkp_cmd_verify, "check a request's signature, explain why not"},
     {"sign", whkp_cmd_sign, "sign a request as the provider would"},
+    {"replay", whkp_cmd_replay, "send a captured delivery again"},
     {"plugin", whkp_cmd_plugin, "check a provider plugin (plugin check)"},
     {NULL, NULL, NULL},
 };

@@ -97,6 +97,18 @@ enum whk_status whkp_read_file(const char *path, size_t max_size,
     return WHK_OK;
 }
 
+char *whkp_sprintf(const char *format, ...)
+{
+    va_list args;
+    char *text;
+
+    va_start(args, format);
+    if (vasprintf(&text, format, args) < 0)
+        text = NULL;
+    va_end(args);
+    return text;
+}
+
 char *whkp_shell_quote(const char *text, size_t len)
 {
     char *quoted = malloc(4 * len + 3), *out = quoted;

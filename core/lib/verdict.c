@@ -120,6 +120,14 @@ const char *whk_reason_name(enum whk_reason reason)
         return "unsupported";
     case WHK_REASON_SECRET:
         return "secret";
+    case WHK_REASON_FORGERY_ACCEPTED:
+        return "forgery_accepted";
+    case WHK_REASON_FIELDS_UNREAD:
+        return "fields_unread";
+    case WHK_REASON_RESPONSE:
+        return "response";
+    case WHK_REASON_TIMEOUT:
+        return "timeout";
     }
     return "unknown";
 }

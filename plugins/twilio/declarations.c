@@ -175,6 +175,7 @@ const struct whk_failure twilio_failures[] = {
         .fix = "check that the tunnel runs and its URL matches the Console, "
                "and answer within 15 s by moving slow work to a background "
                "job",
+        .reason = WHK_REASON_TIMEOUT,
     },
     {
         .symptom = "request.body is empty or lacks From, To and Body",
@@ -182,6 +183,7 @@ const struct whk_failure twilio_failures[] = {
                  "parses only JSON",
         .fix = "add a form parser, e.g. express.urlencoded({ extended: "
                "false }) in Express or request.form in Flask",
+        .reason = WHK_REASON_FIELDS_UNREAD,
     },
     {
         .symptom = "error 12300 (invalid Content-Type) or 12100 (document "
@@ -191,6 +193,17 @@ const struct whk_failure twilio_failures[] = {
                  "labelled text/html",
         .fix = "answer with Content-Type text/xml and a TwiML document such "
                "as <Response></Response>",
+        .reason = WHK_REASON_RESPONSE,
+    },
+    {
+        .symptom = "the endpoint accepts requests with a forged or missing "
+                   "X-Twilio-Signature",
+        .cause = "the app does not validate the signature, or validates it "
+                 "and acts on the request anyway",
+        .fix = "validate every request with validateRequest (or "
+               "twilio.webhook() in Express) against the public URL and "
+               "answer 403 before doing anything when it fails",
+        .reason = WHK_REASON_FORGERY_ACCEPTED,
     },
     {0},
 };

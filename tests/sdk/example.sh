@@ -4,7 +4,7 @@
 # scratch prefix, copies sdk/example out of the source tree, builds it
 # with pkg-config against that prefix only, runs its tests and installs
 # it. Then uses it through the installed whk: providers, plugin check,
-# sign (judged by an independent receiver in Node), verify and test.
+# sign and test (judged by an independent receiver in Node) and verify.
 # Usage: example.sh BUILD_DIR SOURCE_DIR SCRATCH_DIR
 set -uo pipefail
 build=$1 source=$2 scratch=$3
@@ -85,13 +85,16 @@ done <<<"$headers"
   "${args[@]}" --data '{"id":"evt_2"}' >/dev/null
 [ $? -eq 1 ] || fail "whk verify accepts a changed body"
 
-# NOTE: builds without the 'test' command skip this step.
-if "$whk" test --help >/dev/null 2>&1; then
-  "$whk" test --provider acme --target "$target" --public-url "$url" ||
-    fail "whk test against the receiver"
-else
-  echo "note: this whk has no 'test' command; whk test step skipped"
-fi
+# whk test against the receiver, which must pass, and signed with another
+# secret, which the receiver rejects, so whk test must fail.
+"$whk" test --provider acme --target "$target" --public-url "$url" ||
+  fail "whk test against the receiver"
+export WRONG_ACME_SECRET="acme_test_0000000000000000000000000"
+"$whk" test --provider acme --target "$target" --public-url "$url" \
+  --secret-env WRONG_ACME_SECRET >"$scratch/test.out" 2>&1
+status=$?
+[ "$status" -eq 1 ] ||
+  fail "whk test with a wrong secret exited $status: $(cat "$scratch/test.out")"
 
 if [ "$failures" -gt 0 ]; then
   echo "example: $failures failures"

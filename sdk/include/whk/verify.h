@@ -28,7 +28,16 @@ enum whk_reason {
     WHK_REASON_TIMESTAMP_FUTURE,  /* further ahead than the tolerance */
     WHK_REASON_BODY_HASH,         /* a signed hash of the body differs */
     WHK_REASON_UNSUPPORTED,       /* algorithm or version not supported */
-    WHK_REASON_SECRET             /* the secret or key cannot be used */
+    WHK_REASON_SECRET,            /* the secret or key cannot be used */
+    /*
+     * Categories of what 'whk test' finds at an endpoint rather than in a
+     * signature. Providers tag their failures with them so that the host
+     * can print the fix for the symptom.
+     */
+    WHK_REASON_FORGERY_ACCEPTED,  /* a forged or unsigned request got 2xx */
+    WHK_REASON_FIELDS_UNREAD,     /* the endpoint ignored the signed fields */
+    WHK_REASON_RESPONSE,          /* wrong status, media type or body */
+    WHK_REASON_TIMEOUT            /* answered after the provider gives up */
 };
 
 /*

@@ -1,0 +1,355 @@
+/* SPDX-License-Identifier: MIT */
+/* whk replay: sends a captured delivery again, as captured or re-signed. */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "cli.h"
+
+static const char usage[] =
+    "usage: whk replay [ID | --last] [--target URL] [--resign] [options]\n"
+    "\n"
+    "Sends a delivery from the capture log again: method, target, headers\n"
+    "and body as captured. --resign first replaces the signature with one\n"
+    "computed for the public URL, after an edit of the record or a change\n"
+    "of the public URL.\n"
+    "\n"
+    "      --last              replay the last record (the default)\n"
+    "      --target URL        where to send it (default from whk.json:\n"
+    "                          http://localhost:PORT); a URL without a path\n"
+    "                          gets the record's request target\n"
+    "      --capture FILE      capture log (default " WHKP_CAPTURE_FILE ")\n"
+    "      --resign            sign again for the public URL\n"
+    "  -p, --provider NAME     provider for --resign (default: the record's)\n"
+    "      --public-url URL    public base URL for --resign (default:\n"
+    "                          whk.json's, else the record's URL)\n"
+    "      --secret-env VAR    read the secret from environment variable VAR\n"
+    "      --secret-file FILE  read the secret from FILE\n"
+    "      --timeout SECONDS   wait this long for the answer (default 30)\n"
+    "      --json              print the result as JSON\n"
+    "  -h, --help              show this help\n"
+    "\n"
+    "Exit status: 0 the endpoint answered 2xx, 1 it answered otherwise, 2\n"
+    "usage or input error, 3 environment error (endpoint unreachable).\n";
+
+enum { OPT_LAST = 256, OPT_TARGET, OPT_CAPTURE, OPT_RESIGN, OPT_PUBLIC_URL,
+       OPT_SECRET_ENV, OPT_SECRET_FILE, OPT_TIMEOUT, OPT_JSON };
+
+static const struct option options[] = {
+    {"last", no_argument, NULL, OPT_LAST},
+    {"target", required_argument, NULL, OPT_TARGET},
+    {"capture", required_argument, NULL, OPT_CAPTURE},
+    {"resign", no_argument, NULL, OPT_RESIGN},
+    {"provider", required_argument, NULL, 'p'},
+    {"public-url", required_argument, NULL, OPT_PUBLIC_URL},
+    {"secret-env", required_argument, NULL, OPT_SECRET_ENV},
+    {"secret-file", required_argument, NULL, OPT_SECRET_FILE},
+    {"timeout", required_argument, NULL, OPT_TIMEOUT},
+    {"json", no_argument, NULL, OPT_JSON},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
+};
+
+struct replay_args {
+    const char *id;
+    int last;
+    const char *target;
+    const char *capture;
+    int resign;
+    const char *provider;
+    const char *public_url;
+    const char *secret_env;
+    const char *secret_file;
+    int64_t timeout;
+    int json;
+};
+
+static int parse_option(int opt, struct replay_args *args)
+{
+    switch (opt) {
+    case OPT_LAST:
+        args->last = 1;
+        return 1;
+    case OPT_TARGET:
+        args->target = optarg;
+        return 1;
+    case OPT_CAPTURE:
+        args->capture = optarg;
+        return 1;
+    case OPT_RESIGN:
+        args->resign = 1;
+        return 1;
+    case 'p':
+        args->provider = optarg;
+        return 1;
+    case OPT_PUBLIC_URL:
+        args->public_url = optarg;
+        return 1;
+    case OPT_SECRET_ENV:
+        args->secret_env = optarg;
+        return 1;
+    case OPT_SECRET_FILE:
+        args->secret_file = optarg;
+        return 1;
+    case OPT_TIMEOUT:
+        if (!whkp_parse_seconds("--timeout", optarg, &args->timeout))
+            return 0;
+        if (args->timeout < 1 || args->timeout > 3600) {
+            whkp_error("--timeout '%s' must be from 1 to 3600 seconds",
+                       optarg);
+            return 0;
+        }
+        return 1;
+    case OPT_JSON:
+        args->json = 1;
+        return 1;
+    }
+    fputs("Try 'whk replay --help'.\n", stderr);
+    return 0;
+}
+
+static int parse_args(int argc, char **argv, struct replay_args *args)
+{
+    int opt;
+
+    args->capture = WHKP_CAPTURE_FILE;
+    args->timeout = 30;
+    optind = 1;
+    while ((opt = getopt_long(argc, argv, "p:h", options, NULL)) != -1) {
+        if (opt == 'h') {
+            fputs(usage, stdout);
+            return -1;
+        }
+        if (!parse_option(opt, args))
+            return WHKP_EXIT_USAGE;
+    }
+    if (optind < argc)
+        args->id = argv[optind++];
+    if (optind < argc) {
+        whkp_error("unexpected argument '%s'; replay takes one record id",
+                   argv[optind]);
+        return WHKP_EXIT_USAGE;
+    }
+    if (args->id != NULL && args->last) {
+        whkp_error("give a record ID or --last, not both");
+        return WHKP_EXIT_USAGE;
+    }
+    return WHKP_EXIT_OK;
+}
+
+static int read_record(const struct replay_args *args,
+                       struct whkp_record *record)
+{
+    struct whk_error err = {0};
+    char *data = NULL;
+    size_t len;
+    enum whk_status status;
+
+    /* Capture logs grow; 1 GiB bounds what one replay reads. */
+    if (whkp_read_file(args->capture, (size_t)1 << 30, &data, &len, &err) !=
+        WHK_OK) {
+        whkp_error("%s; 'whk listen' writes the capture log, or pass "
+                   "--capture FILE",
+                   err.text);
+        return WHKP_EXIT_USAGE;
+    }
+    status = whkp_record_read(data, len, args->id, record, &err);
+    free(data);
+    if (status != WHK_OK) {
+        whkp_error("%s: %s", args->capture, err.text);
+        return WHKP_EXIT_USAGE;
+    }
+    return WHKP_EXIT_OK;
+}
+
+/* The URL to send to: --target or whk.json's port, with the target. */
+static char *destination(const struct replay_args *args,
+                         const struct whkp_project *project,
+                         const struct whkp_record *record)
+{
+    struct whk_url_parts parts;
+    struct whk_error err = {0};
+    char *base = NULL, *url;
+
+    if (args->target != NULL) {
+        if (whk_url_split(args->target, &parts, &err) != WHK_OK) {
+            whkp_error("--target '%s': %s", args->target, err.text);
+            return NULL;
+        }
+        if (parts.path.len > 1 || parts.query.ptr != NULL)
+            return strdup(args->target);
+        base = strdup(args->target);
+    } else if (project->port > 0) {
+        base = whkp_sprintf("http://localhost:%d", project->port);
+    } else {
+        whkp_error("no target: pass --target URL (e.g. "
+                   "http://localhost:3000), or record the app's port with "
+                   "'whk init'");
+        return NULL;
+    }
+    url = base ? whkp_public_url(base, record->target) : NULL;
+    free(base);
+    if (url == NULL)
+        whkp_error("cannot send request target '%s' to a local URL",
+                   record->target);
+    return url;
+}
+
+/* Replaces the signature with one for the public URL. */
+static int resign(const struct replay_args *args,
+                  const struct whkp_project *project,
+                  struct whkp_record *record)
+{
+    struct whk_registry *registry = NULL;
+    struct whk_provider *provider = NULL;
+    struct whk_context *ctx = NULL;
+    struct whkp_secret secret = {0};
+    struct whk_error err = {0};
+    const struct whk_descriptor *d;
+    const char *base = args->public_url ? args->public_url
+                                        : project->public_url;
+    char *url = base ? whkp_public_url(base, record->target)
+                     : (record->url ? strdup(record->url) : NULL);
+    int status;
+
+    if (url == NULL) {
+        whkp_error("no public URL to sign for: pass --public-url URL, or "
+                   "set it with 'whk init --public-url URL'");
+        return WHKP_EXIT_USAGE;
+    }
+    const char *name = args->provider ? args->provider : record->provider;
+
+    status = whkp_load_provider(name ? name : project->provider, &registry,
+                                &provider);
+    if (status != WHKP_EXIT_OK)
+        goto out;
+    d = whk_provider_descriptor(provider);
+    status = whkp_secret_load(args->secret_env, args->secret_file,
+                              project->secret_env ? project->secret_env
+                                                  : d->secret.env,
+                              &secret);
+    if (status != WHKP_EXIT_OK)
+        goto out;
+
+    for (const char *const *h = d->signature_headers; h && *h; h++)
+        whk_request_remove_header(record->request, *h);
+    ctx = whk_context_new();
+    if (ctx == NULL || whk_request_set_url(record->request, url) != WHK_OK ||
+        whk_provider_sign(provider, ctx, record->request,
+                          whkp_secret_span(&secret), &err) != WHK_OK) {
+        whkp_error("cannot sign record %s for %s: %s", record->id, url,
+                   err.text[0] ? err.text : "out of memory");
+        status = WHKP_EXIT_ENV;
+        goto out;
+    }
+    if (!args->json)
+        whkp_note("re-signed record %s for %s", record->id, url);
+
+out:
+    whk_context_free(ctx);
+    whkp_secret_clear(&secret);
+    whk_provider_free(provider);
+    whk_registry_free(registry);
+    free(url);
+    return status;
+}
+
+static void print_result(const struct replay_args *args,
+                         const struct whkp_record *record, const char *url,
+                         const struct whkp_response *response)
+{
+    json_t *root;
+    char *text;
+
+    if (!args->json) {
+        printf("replayed %s (%s %s) to %s: %ld in %.1f ms\n", record->id,
+               whk_request_method(record->request), record->target, url,
+               response->status, response->seconds * 1000);
+        if (response->body_len > 0)
+            printf("%.*s%s", (int)response->body_len, response->body,
+                   response->body[response->body_len - 1] == '\n' ? ""
+                                                                  : "\n");
+        return;
+    }
+    root = json_pack("{s:s?, s:s, s:s, s:b, s:i, s:f, s:s?, s:s%}", "id",
+                     record->id, "target", record->target, "url", url,
+                     "resigned", args->resign, "status",
+                     (int)response->status, "latency_ms",
+                     response->seconds * 1000, "content_type",
+                     response->content_type, "body", response->body,
+                     response->body_len);
+    text = json_dumps(root, JSON_INDENT(2));
+    if (text != NULL)
+        puts(text);
+    free(text);
+    json_decref(root);
+}
+
+static int send_record(const struct replay_args *args,
+                       const struct whkp_record *record, const char *url)
+{
+    struct whkp_response response;
+    char error[512];
+    enum whkp_send_result result;
+    int status;
+
+    if (!whkp_http_init()) {
+        whkp_error("cannot initialize libcurl");
+        return WHKP_EXIT_ENV;
+    }
+    result = whkp_http_send(NULL, url, record->request,
+                            (long)args->timeout * 1000, &response, error,
+                            sizeof(error));
+    if (result != WHKP_SEND_OK) {
+        whkp_error("%s%s", error,
+                   result == WHKP_SEND_UNREACHABLE
+                       ? "; start the app there, or pass --target URL"
+                       : "");
+        status = WHKP_EXIT_ENV;
+    } else {
+        print_result(args, record, url, &response);
+        status = response.status >= 200 && response.status <= 299
+                     ? WHKP_EXIT_OK
+                     : WHKP_EXIT_INVALID;
+        whkp_response_clear(&response);
+    }
+    whkp_http_cleanup();
+    return status;
+}
+
+int whkp_cmd_replay(int argc, char **argv)
+{
+    struct replay_args args = {0};
+    struct whkp_project project = {0};
+    struct whkp_record record = {0};
+    char *url = NULL;
+    int status = parse_args(argc, argv, &args);
+
+    if (status < 0)
+        return WHKP_EXIT_OK;
+    if (status != WHKP_EXIT_OK)
+        return status;
+    status = whkp_project_load(args.provider, &project);
+    if (status == WHKP_EXIT_OK)
+        status = read_record(&args, &record);
+    if (status != WHKP_EXIT_OK)
+        goto out;
+
+    url = destination(&args, &project, &record);
+    if (url == NULL) {
+        status = WHKP_EXIT_USAGE;
+        goto out;
+    }
+    if (args.resign)
+        status = resign(&args, &project, &record);
+    if (status == WHKP_EXIT_OK)
+        status = send_record(&args, &record, url);
+
+out:
+    free(url);
+    whkp_record_clear(&record);
+    whkp_project_clear(&project);
+    return status;
+}

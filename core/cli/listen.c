@@ -1,0 +1,348 @@
+/* SPDX-License-Identifier: MIT */
+/* whk listen's handling of one delivery: verify, capture, respond, log. */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "listen.h"
+
+/* The source of the response to a delivery. */
+enum outcome {
+    OUTCOME_APP,         /* forwarded; the app's response */
+    OUTCOME_STAND_IN,    /* no app; the provider's expected response */
+    OUTCOME_REJECTED,    /* 403 for an invalid signature */
+    OUTCOME_UNREACHABLE, /* 502: the app could not be reached */
+    OUTCOME_TIMED_OUT    /* 504: the app did not respond in time */
+};
+
+static const char *const outcome_words[] = {
+    "app", "stand-in", "rejected", "app unreachable", "app timed out"};
+
+/* The outcome of one delivery, for the record and the log line. */
+struct delivery {
+    struct timespec start;
+    char received_at[32];
+    char id[48];
+    char *url;
+    char *key;
+    int duplicate;
+    struct whk_verdict *verdict;
+    enum outcome outcome;
+    char error[512];     /* why the app sent no response */
+    int status;
+    double seconds;
+};
+
+static void format_time(const struct timespec *when, char *out, size_t size)
+{
+    struct tm tm;
+
+    gmtime_r(&when->tv_sec, &tm);
+    snprintf(out, size, "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ",
+             tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+             tm.tm_min, tm.tm_sec, when->tv_nsec / 1000000);
+}
+
+static double seconds_since(const struct timespec *start)
+{
+    struct timespec now;
+
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (double)(now.tv_sec - start->tv_sec) +
+           (double)(now.tv_nsec - start->tv_nsec) / 1e9;
+}
+
+/*
+ * The URL the provider signed: the public base followed by the raw
+ * target, or, without a base, rebuilt from Host and X-Forwarded-Proto as
+ * a tunnel sends them.
+ */
+static char *signed_url(const struct whkp_listener *l,
+                        const struct whkp_incoming *in)
+{
+    const char *host = whk_request_header(in->request, "Host");
+    const char *proto = whk_request_header(in->request, "X-Forwarded-Proto");
+    char *url;
+
+    if (l->public_base != NULL)
+        return whkp_public_url(l->public_base, in->target);
+    if (host == NULL || in->target[0] != '/')
+        return NULL;
+    if (proto == NULL || *proto == '\0')
+        proto = "http";
+    if (asprintf(&url, "%.*s://%s%s", (int)strcspn(proto, ", "), proto, host,
+                 in->target) < 0)
+        return NULL;
+    return url;
+}
+
+static void verify(struct whkp_listener *l, const struct whkp_incoming *in,
+                   struct delivery *d)
+{
+    struct whk_context *ctx = whk_context_new();
+    size_t body_len;
+    const char *body = whk_request_body(in->request, &body_len);
+
+    d->url = signed_url(l, in);
+    if (d->url != NULL)
+        whk_request_set_url(in->request, d->url);
+    if (ctx != NULL && d->verdict != NULL)
+        whk_provider_verify(l->provider, ctx, in->request,
+                            whkp_secret_span(&l->secret), d->verdict);
+    whk_context_free(ctx);
+
+    /* NOTE: only deliveries since this listener started are compared. */
+    d->key = whkp_idempotency_key(l->descriptor, in->request, NULL);
+    if (d->key != NULL)
+        d->duplicate = whkp_seen_add(l->seen, d->key, body, body_len) == 1;
+}
+
+static const char *verdict_word(const struct whk_verdict *verdict)
+{
+    switch (whk_verdict_status(verdict)) {
+    case WHK_VALID:
+        return "valid";
+    case WHK_INVALID:
+        return "invalid";
+    case WHK_NOT_APPLICABLE:
+        break;
+    }
+    return "not applicable";
+}
+
+/* Appends the delivery to the capture log before the response. */
+static void capture(struct whkp_listener *l, const struct whkp_incoming *in,
+                    struct delivery *d)
+{
+    struct whk_error err = {0};
+    struct whkp_record record = {
+        /* The record borrows these strings; it is never cleared. */
+        .id = d->id,
+        .provider = (char *)whk_provider_name(l->provider),
+        .received_at = d->received_at,
+        .target = (char *)in->target,
+        .url = d->url,
+        .request = in->request,
+        .verdict = (char *)verdict_word(d->verdict),
+        .reason = (char *)whk_reason_name(whk_verdict_reason(d->verdict)),
+        .key = d->key,
+        .duplicate = d->duplicate,
+    };
+
+    if (whkp_capture_append(l->capture, &record, &err) == WHK_OK)
+        return;
+    pthread_mutex_lock(&l->lock);
+    /* One message is enough: a full disk fails every later record too. */
+    if (l->counts.capture_errors++ == 0)
+        whkp_error("%s; deliveries are still answered but not captured",
+                   err.text);
+    pthread_mutex_unlock(&l->lock);
+}
+
+static void stand_in(const struct whkp_listener *l, struct whkp_reply *reply,
+                     struct delivery *d)
+{
+    const struct whk_response_decl *r = &l->descriptor->response;
+    const char *body = r->body ? r->body : "";
+
+    whkp_reply_set(reply, r->status ? r->status : 200, r->content_type, body,
+                   strlen(body));
+    d->outcome = OUTCOME_STAND_IN;
+}
+
+static void reject(struct whkp_reply *reply, struct delivery *d)
+{
+    char *text = NULL;
+
+    if (asprintf(&text,
+                 "whk listen: rejected, the signature is invalid: %s\n"
+                 "(not forwarded; run whk listen with --no-enforce to "
+                 "forward it anyway)\n",
+                 whk_verdict_text(d->verdict)) < 0)
+        text = NULL;
+    whkp_reply_set(reply, 403, "text/plain; charset=utf-8",
+                   text ? text : "", text ? strlen(text) : 0);
+    free(text);
+    d->outcome = OUTCOME_REJECTED;
+}
+
+/* Moves the app's status, headers and body into the reply. */
+static void relay(struct whkp_response *response, struct whkp_reply *reply)
+{
+    reply->status = (int)response->status;
+    reply->content_type = response->content_type;
+    reply->body = response->body;
+    reply->body_len = response->body_len;
+    reply->headers = response->headers;
+    reply->header_count = response->header_count;
+    memset(response, 0, sizeof(*response));
+}
+
+static void forward(struct whkp_listener *l, void **connection,
+                    const struct whkp_incoming *in, struct whkp_reply *reply,
+                    struct delivery *d)
+{
+    struct whkp_response response;
+    enum whkp_send_result result;
+    char *url = NULL, *text = NULL;
+    size_t base_len = strlen(l->forward);
+
+    while (base_len > 0 && l->forward[base_len - 1] == '/')
+        base_len--;
+    if (*connection == NULL)
+        *connection = whkp_http_handle_new();
+    if (asprintf(&url, "%.*s%s", (int)base_len, l->forward, in->target) < 0)
+        url = NULL;
+
+    result = url ? whkp_http_send(*connection, url, in->request,
+                                  l->upstream_timeout_ms, &response,
+                                  d->error, sizeof(d->error))
+                 : WHKP_SEND_FAILED;
+    if (result == WHKP_SEND_OK) {
+        relay(&response, reply);
+        d->outcome = OUTCOME_APP;
+    } else {
+        int timed_out = result == WHKP_SEND_TIMEOUT;
+
+        if (url == NULL)
+            snprintf(d->error, sizeof(d->error), "out of memory");
+        if (asprintf(&text, "whk listen: %s%s\n", d->error,
+                     result == WHKP_SEND_UNREACHABLE
+                         ? "; is the app running? start it, or fix "
+                           "--forward"
+                         : "") < 0)
+            text = NULL;
+        whkp_reply_set(reply, timed_out ? 504 : 502,
+                       "text/plain; charset=utf-8", text ? text : "",
+                       text ? strlen(text) : 0);
+        d->outcome = timed_out ? OUTCOME_TIMED_OUT : OUTCOME_UNREACHABLE;
+    }
+    free(text);
+    free(url);
+}
+
+static void count(struct whkp_listener *l, const struct delivery *d)
+{
+    struct whkp_listen_counts *c = &l->counts;
+
+    c->deliveries++;
+    switch (whk_verdict_status(d->verdict)) {
+    case WHK_VALID:
+        c->valid++;
+        break;
+    case WHK_INVALID:
+        c->invalid++;
+        break;
+    case WHK_NOT_APPLICABLE:
+        c->not_applicable++;
+        break;
+    }
+    c->duplicates += d->duplicate;
+    c->rejected += d->outcome == OUTCOME_REJECTED;
+    c->forwarded += d->outcome == OUTCOME_APP;
+    if (d->outcome == OUTCOME_UNREACHABLE || d->outcome == OUTCOME_TIMED_OUT) {
+        /* Said once; the log lines and the summary count the rest. */
+        if (c->upstream_errors++ == 0)
+            whkp_warning("%s", d->error);
+    }
+}
+
+/* One line per delivery, then the verdict's reason when invalid. */
+static void log_delivery(struct whkp_listener *l,
+                         const struct whkp_incoming *in,
+                         const struct delivery *d)
+{
+    const struct whk_descriptor *desc = l->descriptor;
+    int slow = desc->timeout_ms > 0 && d->seconds * 1000 > desc->timeout_ms;
+    const char *repeat = "";
+
+    if (d->key != NULL)
+        repeat = d->duplicate ? " duplicate" : " new";
+
+    pthread_mutex_lock(&l->lock);
+    count(l, d);
+    l->counts.slow += slow;
+    if (!l->quiet) {
+        printf("%s %s %s %s%s%s key=%s%s -> %d (%s) %.1f ms id=%s\n",
+               d->received_at, in->method, in->target,
+               verdict_word(d->verdict),
+               whk_verdict_status(d->verdict) == WHK_VALID ? "" : ": ",
+               whk_verdict_status(d->verdict) == WHK_VALID
+                   ? ""
+                   : whk_verdict_text(d->verdict),
+               d->key ? d->key : "-", repeat,
+               d->status, outcome_words[d->outcome], d->seconds * 1000,
+               d->id);
+        fflush(stdout);
+    }
+    if (slow)
+        whkp_warning("%s %s took %.1f s; %s gives up after %.1f s and "
+                     "reports %s",
+                     in->method, in->target, d->seconds,
+                     desc->title ? desc->title : desc->name,
+                     desc->timeout_ms / 1000.0,
+                     desc->timeout_error ? desc->timeout_error
+                                         : "a failed delivery");
+    pthread_mutex_unlock(&l->lock);
+}
+
+void whkp_listen_handle(void *data, void **connection,
+                        const struct whkp_incoming *in,
+                        struct whkp_reply *reply)
+{
+    struct whkp_listener *l = data;
+    struct delivery d = {0};
+    struct timespec wall;
+    size_t sequence;
+
+    clock_gettime(CLOCK_MONOTONIC, &d.start);
+    clock_gettime(CLOCK_REALTIME, &wall);
+    format_time(&wall, d.received_at, sizeof(d.received_at));
+    pthread_mutex_lock(&l->lock);
+    sequence = ++l->next_id;
+    pthread_mutex_unlock(&l->lock);
+    snprintf(d.id, sizeof(d.id), "%s-%zu", l->run_id, sequence);
+    d.verdict = whk_verdict_new();
+
+    verify(l, in, &d);
+    capture(l, in, &d);
+    if (whk_verdict_status(d.verdict) == WHK_INVALID && l->enforce)
+        reject(reply, &d);
+    else if (l->forward != NULL)
+        forward(l, connection, in, reply, &d);
+    else
+        stand_in(l, reply, &d);
+
+    d.status = reply->status;
+    d.seconds = seconds_since(&d.start);
+    log_delivery(l, in, &d);
+    whk_verdict_free(d.verdict);
+    free(d.url);
+    free(d.key);
+}
+
+void whkp_listen_rejected(void *data, const char *method, const char *target,
+                          int status, const char *reason)
+{
+    struct whkp_listener *l = data;
+    struct timespec wall;
+    char when[32];
+
+    clock_gettime(CLOCK_REALTIME, &wall);
+    format_time(&wall, when, sizeof(when));
+    pthread_mutex_lock(&l->lock);
+    l->counts.too_large++;
+    if (!l->quiet) {
+        printf("%s %s %s -> %d (%s; not captured)\n", when, method, target,
+               status, reason);
+        fflush(stdout);
+    }
+    pthread_mutex_unlock(&l->lock);
+}
+
+void whkp_listen_connection_closed(void *data, void *connection)
+{
+    (void)data;
+    whkp_http_handle_free(connection);
+}

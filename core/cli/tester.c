@@ -1,0 +1,468 @@
+/* SPDX-License-Identifier: MIT */
+/* whk test's requests: signed samples, forgeries, and diagnosis probes. */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/crypto.h>
+
+#include "judge.h"
+#include "tester.h"
+
+/* Keeps this much of a failing response's body for the report. */
+#define MAX_KEPT_BODY 2048
+
+static void check_clear(struct whkp_check *check)
+{
+    free(check->name);
+    free(check->url);
+    free(check->summary);
+    for (size_t i = 0; i < check->problem_count; i++)
+        free(check->problems[i]);
+    free(check->cause);
+    free(check->body);
+}
+
+void whkp_tester_clear(struct whkp_tester *t)
+{
+    for (size_t i = 0; i < t->check_count; i++)
+        check_clear(&t->checks[i]);
+    free(t->checks);
+    free(t->target);
+    free(t->public_url);
+    whkp_secret_clear(&t->secret);
+    whkp_http_handle_free(t->curl);
+    memset(t, 0, sizeof(*t));
+}
+
+int whkp_test_failed(const struct whkp_tester *t)
+{
+    for (size_t i = 0; i < t->check_count; i++) {
+        if (!t->checks[i].passed)
+            return 1;
+    }
+    return 0;
+}
+
+/* Appends a check; the pointer is valid until the next one is added. */
+static struct whkp_check *add_check(struct whkp_tester *t, const char *name,
+                                    int probe, const char *url)
+{
+    struct whkp_check *grown =
+        realloc(t->checks, (t->check_count + 1) * sizeof(*grown));
+    struct whkp_check *check;
+
+    if (grown == NULL)
+        return NULL;
+    t->checks = grown;
+    check = &grown[t->check_count++];
+    memset(check, 0, sizeof(*check));
+    check->name = strdup(name);
+    check->probe = probe;
+    check->url = strdup(url);
+    return check;
+}
+
+static void add_problem(struct whkp_check *check, char *text)
+{
+    if (text == NULL)
+        return;
+    if (check->problem_count == WHKP_MAX_CHECK_PROBLEMS) {
+        free(text);
+        return;
+    }
+    check->problems[check->problem_count++] = text;
+}
+
+static void use_fix(const struct whkp_tester *t, struct whkp_check *check,
+                    enum whk_reason reason)
+{
+    const struct whk_failure *failure = whkp_failure_for(t->descriptor,
+                                                         reason);
+
+    if (check->fix == NULL && failure != NULL)
+        check->fix = failure->fix;
+}
+
+/* Adds the tunnel's Host and X-Forwarded-Proto for the public URL. */
+static int add_tunnel_headers(const struct whkp_tester *t,
+                              struct whk_request *req)
+{
+    struct whk_url_parts parts;
+    char *host, *scheme;
+    int ok;
+
+    if (!t->behind_tunnel)
+        return 1;
+    if (whk_url_split(t->public_url, &parts, NULL) != WHK_OK)
+        return 0;
+    host = strndup(parts.host.ptr,
+                   (size_t)(parts.path.ptr - parts.host.ptr));
+    scheme = strndup(parts.scheme.ptr, parts.scheme.len);
+    ok = host && scheme &&
+         whk_request_set_header(req, "Host", host) == WHK_OK &&
+         whk_request_set_header(req, "X-Forwarded-Proto", scheme) == WHK_OK;
+    free(host);
+    free(scheme);
+    return ok;
+}
+
+/* Builds sample addressed to the public URL; *local is where it goes. */
+static int build_sample(const struct whkp_tester *t,
+                        const struct whk_sample *sample,
+                        struct whk_request **req, char **local)
+{
+    struct whkp_request_options opts = {.sample = sample->name,
+                                        .url = t->public_url};
+    char *target = NULL;
+
+    *local = NULL;
+    if (whkp_build_request(&opts, t->descriptor, req, &target) !=
+        WHKP_EXIT_OK)
+        return 0;
+    free(target);
+    *local = sample->path_suffix
+                 ? whkp_append_path(t->target, sample->path_suffix)
+                 : strdup(t->target);
+    if (*local == NULL || !add_tunnel_headers(t, *req)) {
+        whk_request_free(*req);
+        free(*local);
+        whkp_error("cannot build sample %s for %s", sample->name, t->target);
+        return 0;
+    }
+    return 1;
+}
+
+static int sign_with(const struct whkp_tester *t, struct whk_request *req,
+                     struct whk_span secret, struct whk_error *err)
+{
+    struct whk_context *ctx = whk_context_new();
+    enum whk_status status = WHK_ERR_NO_MEMORY;
+
+    if (ctx != NULL)
+        status = whk_provider_sign(t->provider, ctx, req, secret, err);
+    whk_context_free(ctx);
+    return status == WHK_OK;
+}
+
+/*
+ * Sends req to url. An unreachable endpoint stops the run; a timeout or
+ * transfer failure becomes a problem of check (which may be NULL).
+ */
+static enum whkp_send_result send(struct whkp_tester *t, const char *url,
+                                  const struct whk_request *req,
+                                  struct whkp_response *response,
+                                  struct whkp_check *check)
+{
+    char error[512];
+    enum whkp_send_result result = whkp_http_send(
+        t->curl, url, req, t->request_timeout_ms, response, error,
+        sizeof(error));
+    const struct whk_descriptor *d = t->descriptor;
+    char *text = NULL;
+
+    if (result == WHKP_SEND_UNREACHABLE) {
+        t->unreachable = 1;
+        snprintf(t->error, sizeof(t->error), "%s", error);
+    } else if (result != WHKP_SEND_OK && check != NULL) {
+        if (result == WHKP_SEND_TIMEOUT &&
+            asprintf(&text, "%s; %s gives up after %.2f s and reports %s",
+                     error, d->title ? d->title : d->name,
+                     t->timeout_ms / 1000.0,
+                     d->timeout_error ? d->timeout_error
+                                      : "a failed delivery") < 0)
+            text = NULL;
+        add_problem(check, text ? text : strdup(error));
+        if (result == WHKP_SEND_TIMEOUT)
+            use_fix(t, check, WHK_REASON_TIMEOUT);
+    }
+    return result;
+}
+
+static void keep_body(struct whkp_check *check,
+                      const struct whkp_response *response)
+{
+    size_t len = response->body_len < MAX_KEPT_BODY ? response->body_len
+                                                     : MAX_KEPT_BODY;
+
+    check->body = malloc(len + 1);
+    if (check->body == NULL)
+        return;
+    memcpy(check->body, response->body, len);
+    check->body[len] = '\0';
+    check->body_len = len;
+}
+
+/* Sends req to url and returns 1 for a 2xx response. */
+static int accepted(struct whkp_tester *t, const char *url,
+                    const struct whk_request *req)
+{
+    struct whkp_response response;
+    int ok = send(t, url, req, &response, NULL) == WHKP_SEND_OK &&
+             response.status >= 200 && response.status <= 299;
+
+    whkp_response_clear(&response);
+    return ok;
+}
+
+/* Copies the signature headers of signed_req into req. */
+static void copy_signature(const struct whkp_tester *t,
+                           const struct whk_request *signed_req,
+                           struct whk_request *req)
+{
+    const char *const *name = t->descriptor->signature_headers;
+
+    for (; name != NULL && *name != NULL; name++) {
+        const char *value = whk_request_header(signed_req, *name);
+
+        if (value != NULL)
+            whk_request_set_header(req, *name, value);
+    }
+}
+
+/* Is the sample accepted once signed without its form fields? */
+static int fields_unread(struct whkp_tester *t, const struct whk_request *req,
+                         const char *url)
+{
+    struct whk_request *bare = whk_request_copy(req);
+    struct whk_request *probe = whk_request_copy(req);
+    int found = 0;
+
+    if (bare != NULL && probe != NULL &&
+        whk_request_set_body(bare, "", 0) == WHK_OK &&
+        sign_with(t, bare, whkp_secret_span(&t->secret), NULL)) {
+        copy_signature(t, bare, probe);
+        found = accepted(t, url, probe);
+    }
+    whk_request_free(bare);
+    whk_request_free(probe);
+    return found;
+}
+
+/* Is the sample accepted once signed for another URL? */
+static int accepted_for(struct whkp_tester *t, const struct whk_request *req,
+                        const char *url, const char *signed_url)
+{
+    struct whk_request *probe = whk_request_copy(req);
+    int found = 0;
+
+    if (probe != NULL && whk_request_set_url(probe, signed_url) == WHK_OK &&
+        sign_with(t, probe, whkp_secret_span(&t->secret), NULL))
+        found = accepted(t, url, probe);
+    whk_request_free(probe);
+    return found;
+}
+
+/* Returns url with http and https swapped, or NULL. */
+static char *other_scheme(const char *url)
+{
+    char *swapped;
+
+    if (strncmp(url, "https://", 8) == 0)
+        return asprintf(&swapped, "http://%s", url + 8) < 0 ? NULL : swapped;
+    if (strncmp(url, "http://", 7) == 0)
+        return asprintf(&swapped, "https://%s", url + 7) < 0 ? NULL
+                                                             : swapped;
+    return NULL;
+}
+
+static char *wrong_url(struct whkp_tester *t, const struct whk_request *req,
+                       const char *local)
+{
+    const char *signed_url = whk_request_url(req);
+    char *alternatives[2] = {strdup(local), other_scheme(signed_url)};
+    char *cause = NULL;
+
+    for (int i = 0; i < 2 && cause == NULL && !t->unreachable; i++) {
+        if (alternatives[i] == NULL ||
+            strcmp(alternatives[i], signed_url) == 0 ||
+            !accepted_for(t, req, local, alternatives[i]))
+            continue;
+        if (asprintf(&cause,
+                     "the endpoint accepted the sample once it was signed "
+                     "for %s, so it validates against that URL instead of "
+                     "%s, the one the provider requests",
+                     alternatives[i], signed_url) < 0)
+            cause = NULL;
+    }
+    free(alternatives[0]);
+    free(alternatives[1]);
+    return cause;
+}
+
+/* Finds out why a correctly signed sample got a 4xx response. */
+static void diagnose_rejection(struct whkp_tester *t, size_t index,
+                               const struct whk_request *req,
+                               const char *local)
+{
+    unsigned int flags = t->descriptor->flags;
+    char *cause = NULL;
+    enum whk_reason reason = WHK_REASON_MISMATCH;
+
+    if ((flags & WHK_SIGNS_PARAMS) && whk_request_param_count(req) > 0 &&
+        fields_unread(t, req, local)) {
+        cause = strdup("the endpoint accepted the sample once it was signed "
+                       "without its form fields, so it does not read the "
+                       "form-encoded body and validates an empty parameter "
+                       "list");
+        reason = WHK_REASON_FIELDS_UNREAD;
+    }
+    if (cause == NULL && (flags & WHK_SIGNS_URL) && !t->unreachable)
+        cause = wrong_url(t, req, local);
+    if (cause == NULL &&
+        asprintf(&cause,
+                 "the endpoint rejects a request signed with the secret "
+                 "from %s for %s; its secret or URL differs",
+                 t->secret.source, whk_request_url(req)) < 0)
+        cause = NULL;
+    t->checks[index].cause = cause;
+    use_fix(t, &t->checks[index], reason);
+}
+
+static void judge(struct whkp_tester *t, struct whkp_check *check,
+                  const struct whkp_response *response)
+{
+    struct whkp_judgement judgement;
+
+    whkp_judge_response(t->descriptor, response, t->timeout_ms, &judgement);
+    check->status = response->status;
+    check->seconds = response->seconds;
+    check->passed = judgement.problem_count == 0;
+    for (size_t i = 0; i < judgement.problem_count; i++) {
+        add_problem(check, judgement.problems[i]);
+        judgement.problems[i] = NULL;
+    }
+    judgement.problem_count = 0;
+    check->summary = judgement.summary;
+    judgement.summary = NULL;
+    if (judgement.reason != WHK_REASON_NONE)
+        use_fix(t, check, judgement.reason);
+    if (!check->passed)
+        keep_body(check, response);
+    whkp_judgement_clear(&judgement);
+}
+
+int whkp_test_sample(struct whkp_tester *t, const struct whk_sample *sample)
+{
+    struct whk_request *req = NULL;
+    struct whkp_response response;
+    struct whk_error err = {0};
+    char *local = NULL;
+    size_t index = t->check_count;
+    int ok = 0;
+
+    if (!build_sample(t, sample, &req, &local))
+        return 0;
+    if (!sign_with(t, req, whkp_secret_span(&t->secret), &err)) {
+        whkp_error("cannot sign sample %s: %s", sample->name, err.text);
+        goto out;
+    }
+    if (add_check(t, sample->name, 0, local) == NULL)
+        goto out;
+    if (send(t, local, req, &response, &t->checks[index]) != WHKP_SEND_OK) {
+        ok = !t->unreachable;
+        goto out;
+    }
+    judge(t, &t->checks[index], &response);
+    whkp_response_clear(&response);
+    if (t->checks[index].status >= 400 && t->checks[index].status <= 499)
+        diagnose_rejection(t, index, req, local);
+    ok = !t->unreachable;
+
+out:
+    whk_request_free(req);
+    free(local);
+    return ok;
+}
+
+/* Sends a forged or unsigned request; a 2xx response fails the check. */
+static int probe(struct whkp_tester *t, const char *name, const char *what,
+                 struct whk_request *req, const char *local)
+{
+    struct whkp_response response;
+    struct whkp_check *check = add_check(t, name, 1, local);
+    char *text;
+
+    if (check == NULL)
+        return 0;
+    if (send(t, local, req, &response, check) != WHKP_SEND_OK)
+        return !t->unreachable;
+    check->status = response.status;
+    check->seconds = response.seconds;
+    check->passed = response.status < 200 || response.status > 299;
+    if (check->passed) {
+        check->summary = strdup("rejected");
+    } else {
+        if (asprintf(&text,
+                     "the endpoint accepted a forged request: it answered "
+                     "%ld to a request with %s",
+                     response.status, what) < 0)
+            text = NULL;
+        add_problem(check, text);
+        use_fix(t, check, WHK_REASON_FORGERY_ACCEPTED);
+        keep_body(check, &response);
+    }
+    whkp_response_clear(&response);
+    return 1;
+}
+
+/*
+ * Returns a copy of the secret with its last character changed, within
+ * hexadecimal digits when it is one, so the forgery keeps the secret's form.
+ */
+static char *forge_secret(const struct whkp_secret *secret)
+{
+    static const char hex[] = "0123456789abcdef0";
+    char *forged, *last, *position;
+
+    if (secret->len == 0 || (forged = malloc(secret->len + 1)) == NULL)
+        return NULL;
+    memcpy(forged, secret->data, secret->len);
+    forged[secret->len] = '\0';
+    last = &forged[secret->len - 1];
+    position = strchr(hex, tolower((unsigned char)*last));
+    if (*last != '\0' && position != NULL)
+        *last = isupper((unsigned char)*last)
+                    ? (char)toupper((unsigned char)position[1])
+                    : position[1];
+    else
+        *last ^= 1;
+    return forged;
+}
+
+int whkp_test_probes(struct whkp_tester *t, const struct whk_sample *sample)
+{
+    struct whk_request *req = NULL;
+    char *local = NULL, *forged = forge_secret(&t->secret);
+    struct whk_span forged_span = {forged, forged ? t->secret.len : 0};
+    int ok = 0;
+
+    if (forged == NULL || !build_sample(t, sample, &req, &local))
+        goto out;
+    if (!sign_with(t, req, forged_span, NULL)) {
+        struct whkp_check *check = add_check(t, "forged signature", 1, local);
+
+        if (check != NULL) {
+            check->passed = 1;
+            check->summary = strdup("skipped: the altered secret cannot "
+                                    "sign");
+        }
+    } else if (!probe(t, "forged signature",
+                      "a signature made with another secret", req, local)) {
+        goto out;
+    }
+
+    for (const char *const *h = t->descriptor->signature_headers; h && *h;
+         h++)
+        whk_request_remove_header(req, *h);
+    ok = probe(t, "missing signature", "no signature header", req, local);
+
+out:
+    if (forged != NULL) {
+        OPENSSL_cleanse(forged, t->secret.len);
+        free(forged);
+    }
+    whk_request_free(req);
+    free(local);
+    return ok;
+}

@@ -1,0 +1,119 @@
+/* SPDX-License-Identifier: MIT */
+/* Check suite for judging an endpoint's response (judge.c). */
+#include <string.h>
+
+#include "harness.h"
+#include "judge.h"
+
+static const struct whk_descriptor twiml = {
+    .name = "twiml",
+    .title = "TwiML provider",
+    .response = {.status = 200, .content_type = "text/xml",
+                 .body = "<?xml version=\"1.0\"?><Response></Response>",
+                 .format = "xml"},
+    .timeout_ms = 15000,
+    .timeout_error = "error 11200",
+};
+
+static struct whkp_response response(long status, const char *type,
+                                     const char *body, double seconds)
+{
+    struct whkp_response r = {.status = status, .seconds = seconds};
+
+    r.content_type = (char *)type;
+    r.body = (char *)body;
+    r.body_len = strlen(body);
+    return r;
+}
+
+static const struct {
+    long status;
+    const char *type;
+    const char *body;
+    double seconds;
+    enum whk_reason reason; /* WHK_REASON_MATCH: no problem expected */
+    const char *text;
+} cases[] = {
+    {200, "text/xml", "<Response/>", 0.01, WHK_REASON_MATCH, NULL},
+    {200, "text/xml; charset=utf-8", "<?xml version=\"1.0\"?>\n<Response>"
+     "<Message>hi</Message></Response>", 0.01, WHK_REASON_MATCH, NULL},
+    {204, "TEXT/XML", "<Response></Response>", 0.01, WHK_REASON_MATCH, NULL},
+    {403, "text/plain", "forbidden", 0.01, WHK_REASON_NONE, "answered 403"},
+    {500, "text/xml", "<Response/>", 0.01, WHK_REASON_NONE, "answered 500"},
+    {200, "application/json", "{}", 0.01, WHK_REASON_RESPONSE,
+     "the Content-Type is application/json; the provider expects text/xml"},
+    {200, NULL, "<Response/>", 0.01, WHK_REASON_RESPONSE, "no Content-Type"},
+    {200, "text/xml", "", 0.01, WHK_REASON_RESPONSE, "the body is empty"},
+    {200, "text/xml", "<Response>", 0.01, WHK_REASON_RESPONSE,
+     "not well-formed XML: line 1, column 11"},
+    {200, "text/xml", "<Response></Respons>", 0.01, WHK_REASON_RESPONSE,
+     "mismatched tag"},
+    {200, "text/xml", "<Reply/>", 0.01, WHK_REASON_RESPONSE,
+     "root element is <Reply>; the provider expects <Response>"},
+    {200, "text/xml", "<Response/>", 16.0, WHK_REASON_TIMEOUT,
+     "gives up after 15.00 s and reports error 11200"},
+};
+
+START_TEST(judge_cases)
+{
+    struct whkp_response r = response(cases[_i].status, cases[_i].type,
+                                      cases[_i].body, cases[_i].seconds);
+    struct whkp_judgement j;
+
+    whkp_judge_response(&twiml, &r, 15000, &j);
+    if (cases[_i].reason == WHK_REASON_MATCH) {
+        ck_assert_msg(j.problem_count == 0, "case %d: unexpected '%s'", _i,
+                      j.problem_count ? j.problems[0] : "");
+        ck_assert_ptr_nonnull(j.summary);
+    } else {
+        ck_assert_uint_ge(j.problem_count, 1);
+        ck_assert_int_eq(j.reason, cases[_i].reason);
+        ck_assert_msg(strstr(j.problems[0], cases[_i].text) != NULL,
+                      "case %d: '%s' lacks '%s'", _i, j.problems[0],
+                      cases[_i].text);
+    }
+    whkp_judgement_clear(&j);
+}
+END_TEST
+
+START_TEST(xml_reports_root_and_errors)
+{
+    char root[32], error[128];
+
+    ck_assert_int_eq(whkp_check_xml("<a><b/></a>", 11, root, sizeof(root),
+                                    error, sizeof(error)),
+                     1);
+    ck_assert_str_eq(root, "a");
+    ck_assert_int_eq(whkp_check_xml("<a>\n<b></a>", 11, root, sizeof(root),
+                                    error, sizeof(error)),
+                     0);
+    ck_assert_ptr_nonnull(strstr(error, "line 2"));
+    ck_assert_int_eq(whkp_check_xml("<a/><b/>", 8, root, sizeof(root), error,
+                                    sizeof(error)),
+                     0);
+    ck_assert_ptr_nonnull(strstr(error, "junk after document element"));
+}
+END_TEST
+
+START_TEST(media_type_lowercase_without_parameters)
+{
+    char media[32];
+
+    whkp_media_type(" Text/XML ; charset=UTF-8", media, sizeof(media));
+    ck_assert_str_eq(media, "text/xml");
+    whkp_media_type(NULL, media, sizeof(media));
+    ck_assert_str_eq(media, "");
+}
+END_TEST
+
+int main(void)
+{
+    Suite *suite = suite_create("judge");
+    TCase *tc = tcase_create("judge");
+
+    tcase_add_loop_test(tc, judge_cases, 0, sizeof(cases) / sizeof(cases[0]));
+    tcase_add_test(tc, xml_reports_root_and_errors);
+    tcase_add_test(tc, media_type_lowercase_without_parameters);
+    suite_add_tcase(suite, tc);
+    return whkt_run(suite);
+}
