@@ -28,10 +28,31 @@ function(whk_add_plugin name)
           LIBRARY DESTINATION "${WHK_PLUGIN_SUBDIR}"
           COMPONENT provider-${name})
 
-  configure_file("${entry}" "${WHK_BUILD_PROVIDERS_DIR}/${name}.json" COPYONLY)
-  install(FILES "${entry}" DESTINATION "${WHK_PROVIDERS_SUBDIR}"
-          COMPONENT provider-${name})
+  whk_module_entries(${name} entries)
+  foreach(file IN LISTS entries)
+    get_filename_component(file_name "${file}" NAME)
+    configure_file("${file}" "${WHK_BUILD_PROVIDERS_DIR}/${file_name}"
+                   COPYONLY)
+    install(FILES "${file}" DESTINATION "${WHK_PROVIDERS_SUBDIR}"
+            COMPONENT provider-${name})
+  endforeach()
   set_property(GLOBAL APPEND PROPERTY WHK_PLUGIN_PROVIDERS ${name})
+endfunction()
+
+# whk_module_entries(MODULE OUTPUT_VARIABLE): the providers.d files whose
+# "module" is MODULE, such as svix.json for standardwebhooks, so that a
+# module serving several providers installs or embeds all their entries.
+function(whk_module_entries module output_variable)
+  file(GLOB files "${CMAKE_SOURCE_DIR}/providers.d/*.json")
+  set(found "")
+  foreach(file IN LISTS files)
+    file(READ "${file}" json)
+    string(JSON entry_module ERROR_VARIABLE invalid GET "${json}" module)
+    if(NOT invalid AND entry_module STREQUAL module)
+      list(APPEND found "${file}")
+    endif()
+  endforeach()
+  set(${output_variable} ${found} PARENT_SCOPE)
 endfunction()
 
 # whk_resolve_static_providers(): sets WHK_STATIC_PROVIDER_NAMES from
@@ -103,12 +124,17 @@ function(whk_link_preloaded_providers target)
   set(rows "")
   foreach(name IN LISTS names)
     string(MAKE_C_IDENTIFIER "${name}" module)
-    file(READ "${CMAKE_SOURCE_DIR}/providers.d/${name}.json" json)
-    whk_c_string("${json}" literal)
+    whk_module_entries(${name} entries)
+    set(literals "")
+    foreach(file IN LISTS entries)
+      file(READ "${file}" json)
+      whk_c_string("${json}" literal)
+      string(APPEND literals "    ${literal},\n")
+    endforeach()
     string(APPEND declarations
       "extern const struct whk_descriptor ${module}_LTX_whk_descriptor;\n"
       "static const char *const ${module}_entries[] = {\n"
-      "    ${literal},\n    NULL};\n\n")
+      "${literals}    NULL};\n\n")
     string(APPEND rows
       "    {\"${module}.a\", NULL},\n"
       "    {\"${module}_LTX_whk_descriptor\",\n"

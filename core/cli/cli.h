@@ -3,6 +3,7 @@
 #ifndef WHK_CLI_H
 #define WHK_CLI_H
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <whk/whk.h>
 
@@ -13,6 +14,14 @@ enum whkp_exit {
     WHKP_EXIT_USAGE = 2,   /* bad flag, unreadable or malformed input */
     WHKP_EXIT_ENV = 3      /* secret unset, plugin missing, unreachable */
 };
+
+/*
+ * printf for text that may hold request data: control characters and
+ * bytes that are not UTF-8 come out as \xNN (see util.c).
+ */
+void whkp_printf(const char *format, ...) WHK_PRINTF(1, 2);
+void whkp_fprintf(FILE *out, const char *format, ...) WHK_PRINTF(2, 3);
+void whkp_vprint(FILE *out, const char *format, va_list args);
 
 /* Prints "whk: error: ..." to stderr. */
 void whkp_error(const char *format, ...) WHK_PRINTF(1, 2);
@@ -98,6 +107,26 @@ struct whkp_secret {
  */
 int whkp_secret_load(const char *env, const char *file,
                      const char *default_env, struct whkp_secret *secret);
+/* Where a command was told to read the secret or key from. */
+struct whkp_secret_options {
+    const char *env;      /* --secret-env */
+    const char *file;     /* --secret-file */
+    const char *key_file; /* --key-file: a PEM key, for key-pair schemes */
+    const char *default_env; /* whk.json's variable, or NULL for the
+                                provider's usual one */
+};
+
+/*
+ * Loads the secret for signing (for_signing 1) or verifying with provider
+ * d. --key-file is accepted only for providers whose secret kind is
+ * WHK_SECRET_PUBLIC_KEY, and is then the only source needed: a PEM
+ * private key signs, and verifies through its public half. Signing for
+ * such a provider without any source is an error that explains how to
+ * make a key pair. Prints errors and returns an exit status.
+ */
+int whkp_secret_load_for(const struct whk_descriptor *d,
+                         const struct whkp_secret_options *opts,
+                         int for_signing, struct whkp_secret *secret);
 void whkp_secret_clear(struct whkp_secret *secret);
 struct whk_span whkp_secret_span(const struct whkp_secret *secret);
 
@@ -124,6 +153,13 @@ struct whkp_request_options {
     const char *public_base;
 };
 
+/*
+ * Rejects reading both the request and the secret from standard input,
+ * where the secret's bytes would be parsed, and echoed, as a request.
+ */
+int whkp_check_stdin(const struct whkp_request_options *opts,
+                     const char *secret_file);
+
 /* Records a --header value; returns 0 on failure. */
 int whkp_request_options_add_header(struct whkp_request_options *opts,
                                     const char *line);
@@ -140,6 +176,24 @@ int whkp_build_request(const struct whkp_request_options *opts,
 /* Parses a timestamp or tolerance option; prints an error on failure. */
 int whkp_parse_seconds(const char *option, const char *text,
                        int64_t *value);
+
+/* A way to serialize JSON, as a language or framework writes it. */
+struct whkp_json_form {
+    int indent;    /* spaces per level; 0 writes one line */
+    int spaced;    /* one line with ", " and ": " (Python's default) */
+    int sort_keys; /* members in bytewise key order */
+    int ascii;     /* non-ASCII and DEL as \uXXXX (Python's ensure_ascii) */
+    int slash;     /* "/" as "\/" (PHP's default) */
+    int html;      /* <, >, & as \u003c... (Go's default) */
+};
+
+/*
+ * Parses text[0..len) as JSON and serializes it again in form, keeping
+ * numbers and literals as written. Returns the text (released with free())
+ * and its length in *out_len, or NULL when text is not JSON.
+ */
+char *whkp_json_reformat(const char *text, size_t len,
+                         const struct whkp_json_form *form, size_t *out_len);
 
 #define WHKP_MAX_HINTS 4
 

@@ -387,12 +387,12 @@ static void print_tunnel(const struct plan *plan)
 
     if (plan->tunnel == NULL)
         return;
-    printf("Start the tunnel (%s):\n  %s\n", plan->tunnel->name,
+    whkp_printf("Start the tunnel (%s):\n  %s\n", plan->tunnel->name,
            plan->tunnel_command);
     if (plan->tunnel_url != NULL)
-        printf("  public URL: %s\n", plan->tunnel_url);
-    printf("  note: %s\n", plan->tunnel->note);
-    printf("  to watch deliveries with 'whk listen --forward "
+        whkp_printf("  public URL: %s\n", plan->tunnel_url);
+    whkp_printf("  note: %s\n", plan->tunnel->note);
+    whkp_printf("  to watch deliveries with 'whk listen --forward "
            "http://localhost:%d', point the tunnel at whk listen's port "
            "(4000) instead\n\n",
            p->port);
@@ -404,27 +404,27 @@ static void print_text(const struct whk_descriptor *d,
     const struct whkp_project *p = &plan->project;
     const char *section = NULL;
 
-    printf("%s %s: %s on port %d, path %s\n\n",
+    whkp_printf("%s %s: %s on port %d, path %s\n\n",
            plan->created ? "added to" : "updated", WHKP_CONFIG_FILE,
            p->provider, p->port, p->path);
     print_tunnel(plan);
-    printf("Paste into the %s dashboard:\n", d->title ? d->title : d->name);
+    whkp_printf("Paste into the %s dashboard:\n", d->title ? d->title : d->name);
     for (const struct whk_field *f = d->fields; f && f->name; f++) {
         char *value = expand_field(plan, f->value);
         char *note = expand_field(plan, f->note);
 
         if (section == NULL || strcmp(section, f->section) != 0) {
             section = f->section;
-            printf("  %s\n", section);
+            whkp_printf("  %s\n", section);
         }
-        printf("    %s%s\n      %s\n", f->name,
+        whkp_printf("    %s%s\n      %s\n", f->name,
                f->optional ? " (optional)" : "", value ? value : "");
         if (note)
-            printf("      note: %s\n", note);
+            whkp_printf("      note: %s\n", note);
         free(value);
         free(note);
     }
-    printf("\nNext:\n"
+    whkp_printf("\nNext:\n"
            "  whk test       sends signed samples to "
            "http://localhost:%d%s\n"
            "  whk listen --forward http://localhost:%d\n"

@@ -220,23 +220,23 @@ static void print_banner(const struct whkp_listener *l,
     const struct whk_response_decl *r = &l->descriptor->response;
     int port = whkp_server_port(server);
 
-    printf("listening on http://127.0.0.1:%d%s for %s deliveries\n", port,
+    whkp_printf("listening on http://127.0.0.1:%d%s for %s deliveries\n", port,
            whkp_server_has_ipv6(server) ? " and [::1]" : "",
            whk_provider_name(l->provider));
     if (l->public_base != NULL)
-        printf("  verifying against %s followed by each request target\n",
+        whkp_printf("  verifying against %s followed by each request target\n",
                l->public_base);
     else
-        printf("  verifying against the URL rebuilt from Host and "
+        whkp_printf("  verifying against the URL rebuilt from Host and "
                "X-Forwarded-Proto (no public URL set)\n");
     if (l->forward != NULL)
-        printf("  forwarding to %s%s\n", l->forward,
+        whkp_printf("  forwarding to %s%s\n", l->forward,
                l->enforce ? "; invalid signatures get 403" : "");
     else
-        printf("  standing in for the app: %d %s\n",
+        whkp_printf("  standing in for the app: %d %s\n",
                r->status ? r->status : 200,
                r->content_type ? r->content_type : "");
-    printf("  capturing to %s\n", capture);
+    whkp_printf("  capturing to %s\n", capture);
     fflush(stdout);
 }
 
@@ -245,16 +245,16 @@ static void print_summary(const struct whkp_listener *l, double seconds,
 {
     const struct whkp_listen_counts *c = &l->counts;
 
-    printf("stopped after %.1f s: %zu deliveries (%zu valid, %zu invalid, "
+    whkp_printf("stopped after %.1f s: %zu deliveries (%zu valid, %zu invalid, "
            "%zu not applicable), %zu duplicates, %zu rejected with 403, "
            "%zu too large (413)\n",
            seconds, c->deliveries, c->valid, c->invalid, c->not_applicable,
            c->duplicates, c->rejected, c->too_large);
     if (l->forward != NULL)
-        printf("  forwarded %zu to %s, %zu upstream errors (502/504), %zu "
+        whkp_printf("  forwarded %zu to %s, %zu upstream errors (502/504), %zu "
                "slower than the provider's timeout\n",
                c->forwarded, l->forward, c->upstream_errors, c->slow);
-    printf("  captured %zu records in %s%s\n",
+    whkp_printf("  captured %zu records in %s%s\n",
            whkp_capture_count(l->capture), capture,
            c->capture_errors ? " (some failed; see the errors above)" : "");
     fflush(stdout);

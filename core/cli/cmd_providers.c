@@ -81,7 +81,7 @@ static void print_provider_table(const struct whk_registry *registry)
         name_width = name_len > name_width ? name_len : name_width;
         title_width = title_len > title_width ? title_len : title_width;
     }
-    printf("%-*s  %-*s  %s\n", name_width, "NAME", title_width, "TITLE",
+    whkp_printf("%-*s  %-*s  %s\n", name_width, "NAME", title_width, "TITLE",
            "SUMMARY");
     for (size_t i = 0; i < count; i++) {
         const struct whk_entry *e = whk_registry_at(registry, i);
@@ -91,8 +91,9 @@ static void print_provider_table(const struct whk_registry *registry)
             mark = " (built in)";
         else if (whk_entry_module_path(e) == NULL)
             mark = " (plugin missing)";
-        printf("%-*s  %-*s  %s%s\n", name_width, whk_entry_name(e),
-               title_width, whk_entry_title(e), whk_entry_summary(e), mark);
+        whkp_printf("%-*s  %-*s  %s%s\n", name_width, whk_entry_name(e),
+                    title_width, whk_entry_title(e), whk_entry_summary(e),
+                    mark);
     }
 }
 
@@ -153,25 +154,25 @@ static void print_overview(const struct whk_provider *provider)
 {
     const struct whk_descriptor *d = whk_provider_descriptor(provider);
 
-    printf("%s (%s)\n", d->title ? d->title : d->name,
+    whkp_printf("%s (%s)\n", d->title ? d->title : d->name,
            whk_provider_name(provider));
     if (d->summary)
-        printf("  %s\n", d->summary);
+        whkp_printf("  %s\n", d->summary);
     if (d->docs_url)
-        printf("  documentation: %s\n", d->docs_url);
-    printf("  plugin:        %s\n\n", whk_provider_path(provider));
+        whkp_printf("  documentation: %s\n", d->docs_url);
+    whkp_printf("  plugin:        %s\n\n", whk_provider_path(provider));
 
-    printf("Signature\n");
+    whkp_printf("Signature\n");
     for (const char *const *h = d->signature_headers; h && *h; h++)
-        printf("  header:    %s\n", *h);
+        whkp_printf("  header:    %s\n", *h);
     if (d->algorithm)
-        printf("  algorithm: %s\n", d->algorithm);
-    printf("  secret:    %s%s%s\n", d->secret.env ? d->secret.env : "(none)",
+        whkp_printf("  algorithm: %s\n", d->algorithm);
+    whkp_printf("  secret:    %s%s%s\n", d->secret.env ? d->secret.env : "(none)",
            d->secret.form ? ", " : "", d->secret.form ? d->secret.form : "");
     if (d->secret.where)
-        printf("             from %s\n", d->secret.where);
+        whkp_printf("             from %s\n", d->secret.where);
     if (d->tolerance_seconds > 0)
-        printf("  tolerance: %d s\n", d->tolerance_seconds);
+        whkp_printf("  tolerance: %d s\n", d->tolerance_seconds);
     putchar('\n');
 }
 
@@ -179,25 +180,25 @@ static void print_fields(const struct whk_descriptor *d)
 {
     const char *section = NULL;
 
-    printf("Dashboard fields\n");
+    whkp_printf("Dashboard fields\n");
     for (const struct whk_field *f = d->fields; f && f->name; f++) {
         if (section == NULL || strcmp(section, f->section) != 0) {
             section = f->section;
-            printf("  %s\n", section);
+            whkp_printf("  %s\n", section);
         }
-        printf("    %s%s: %s\n", f->name, f->optional ? " (optional)" : "",
+        whkp_printf("    %s%s: %s\n", f->name, f->optional ? " (optional)" : "",
                f->value);
         if (f->note)
-            printf("      %s\n", f->note);
+            whkp_printf("      %s\n", f->note);
     }
     putchar('\n');
 }
 
 static void print_samples(const struct whk_descriptor *d)
 {
-    printf("Samples (whk sign --sample NAME)\n");
+    whkp_printf("Samples (whk sign --sample NAME)\n");
     for (const struct whk_sample *s = d->samples; s && s->name; s++)
-        printf("  %-16s %s; %s%s%s, %s, %zu bytes\n", s->name,
+        whkp_printf("  %-16s %s; %s%s%s, %s, %zu bytes\n", s->name,
                s->description, s->method ? s->method : "POST",
                s->path_suffix ? " to the path + " : "",
                s->path_suffix ? s->path_suffix : "",
@@ -210,35 +211,35 @@ static void print_delivery(const struct whk_descriptor *d)
 {
     const struct whk_key *k = d->idempotency_keys;
 
-    printf("Delivery\n");
-    printf("  idempotency keys: ");
+    whkp_printf("Delivery\n");
+    whkp_printf("  idempotency keys: ");
     for (; k && k->name; k++)
-        printf("%s (%s)%s", k->name, key_source_name(k->source),
+        whkp_printf("%s (%s)%s", k->name, key_source_name(k->source),
                k[1].name ? ", " : "");
-    printf("%s\n", d->idempotency_keys && d->idempotency_keys->name
+    whkp_printf("%s\n", d->idempotency_keys && d->idempotency_keys->name
                        ? ""
                        : "(none declared)");
-    printf("  expected response: %d%s%s\n", d->response.status,
+    whkp_printf("  expected response: %d%s%s\n", d->response.status,
            d->response.content_type ? " " : "",
            d->response.content_type ? d->response.content_type : "");
     if (d->response.body)
-        printf("    %s\n", d->response.body);
+        whkp_printf("    %s\n", d->response.body);
     if (d->timeout_ms)
-        printf("  timeout: %.1f s%s%s\n", d->timeout_ms / 1000.0,
+        whkp_printf("  timeout: %.1f s%s%s\n", d->timeout_ms / 1000.0,
                d->timeout_error ? ", then " : "",
                d->timeout_error ? d->timeout_error : "");
     if (d->retries)
-        printf("  retries: %s\n", d->retries);
+        whkp_printf("  retries: %s\n", d->retries);
     putchar('\n');
 }
 
 static void print_failures(const struct whk_descriptor *d)
 {
-    printf("Common failures\n");
+    whkp_printf("Common failures\n");
     for (const struct whk_failure *f = d->failures; f && f->symptom; f++) {
-        printf("  %s\n", f->symptom);
-        printf("    cause: %s\n", f->cause);
-        printf("    fix:   %s\n", f->fix);
+        whkp_printf("  %s\n", f->symptom);
+        whkp_printf("    cause: %s\n", f->cause);
+        whkp_printf("    fix:   %s\n", f->fix);
     }
 }
 

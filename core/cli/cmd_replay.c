@@ -264,11 +264,11 @@ static void print_result(const struct replay_args *args,
     char *text;
 
     if (!args->json) {
-        printf("replayed %s (%s %s) to %s: %ld in %.1f ms\n", record->id,
+        whkp_printf("replayed %s (%s %s) to %s: %ld in %.1f ms\n", record->id,
                whk_request_method(record->request), record->target, url,
                response->status, response->seconds * 1000);
         if (response->body_len > 0)
-            printf("%.*s%s", (int)response->body_len, response->body,
+            whkp_printf("%.*s%s", (int)response->body_len, response->body,
                    response->body[response->body_len - 1] == '\n' ? ""
                                                                   : "\n");
         return;

@@ -22,6 +22,10 @@ static const char usage[] =
     "      --secret-env VAR    read the secret from environment variable VAR\n"
     "                          (default: the provider's, e.g. TWILIO_AUTH_TOKEN)\n"
     "      --secret-file FILE  read the secret (or PEM private key) from FILE\n"
+    "      --key-file FILE     sign with the PEM private key in FILE, for\n"
+    "                          providers that sign with a key pair (discord,\n"
+    "                          sendgrid); 'whk verify --key-file FILE' checks\n"
+    "                          the result\n"
     "      --url URL           public URL the provider requests (default:\n"
     "                          whk.json's public URL and path)\n"
     "      --public-url URL    public base URL; the path comes from whk.json\n"
@@ -43,14 +47,15 @@ static const char usage[] =
     "\n"
     "Exit status: 0 signed, 2 usage or input error, 3 environment error.\n";
 
-enum { OPT_SECRET_ENV = 256, OPT_SECRET_FILE, OPT_URL, OPT_SAMPLE,
-       OPT_RECORD, OPT_TIMESTAMP, OPT_ID, OPT_CURL, OPT_JSON,
+enum { OPT_SECRET_ENV = 256, OPT_SECRET_FILE, OPT_KEY_FILE, OPT_URL,
+       OPT_SAMPLE, OPT_RECORD, OPT_TIMESTAMP, OPT_ID, OPT_CURL, OPT_JSON,
        OPT_PUBLIC_URL };
 
 static const struct option options[] = {
     {"provider", required_argument, NULL, 'p'},
     {"secret-env", required_argument, NULL, OPT_SECRET_ENV},
     {"secret-file", required_argument, NULL, OPT_SECRET_FILE},
+    {"key-file", required_argument, NULL, OPT_KEY_FILE},
     {"url", required_argument, NULL, OPT_URL},
     {"public-url", required_argument, NULL, OPT_PUBLIC_URL},
     {"method", required_argument, NULL, 'X'},
@@ -70,6 +75,7 @@ struct sign_args {
     const char *provider;
     const char *secret_env;
     const char *secret_file;
+    const char *key_file;
     const char *public_url;
     struct whkp_request_options request;
     int64_t timestamp;
@@ -96,6 +102,9 @@ static int parse_args(int argc, char **argv, struct sign_args *args)
             break;
         case OPT_SECRET_FILE:
             args->secret_file = optarg;
+            break;
+        case OPT_KEY_FILE:
+            args->key_file = optarg;
             break;
         case OPT_URL:
             args->request.url = optarg;
@@ -312,7 +321,7 @@ static void print_headers(const struct whk_request *before,
             json_array_append_new(headers, json_pack("{s:s, s:s}", "name",
                                                      name, "value", value));
         else
-            printf("%s: %s\n", name, value);
+            whkp_printf("%s: %s\n", name, value);
     }
     if (json) {
         json_t *root = json_pack("{s:s, s:s, s:o, s:s?}", "method",
@@ -365,12 +374,16 @@ static int run(struct sign_args *args)
     struct whk_request *req = NULL, *before = NULL;
     struct whkp_secret secret = {0};
     struct whk_error err = {0};
+    struct whkp_secret_options sources = {
+        args->secret_env, args->secret_file, args->key_file, NULL};
     const struct whk_descriptor *d;
     struct whkp_project project = {0};
     char *target = NULL, *url_before = NULL, *webhook_url = NULL;
     int status;
 
-    status = whkp_project_load(args->provider, &project);
+    status = whkp_check_stdin(&args->request, args->secret_file);
+    if (status == WHKP_EXIT_OK)
+        status = whkp_project_load(args->provider, &project);
     if (status != WHKP_EXIT_OK)
         return status;
     status = whkp_load_provider(project.provider, &registry, &provider);
@@ -393,17 +406,18 @@ static int run(struct sign_args *args)
     if (status != WHKP_EXIT_OK)
         goto out;
 
-    status = whkp_secret_load(args->secret_env, args->secret_file,
-                              project.secret_env ? project.secret_env
-                                                 : d->secret.env,
-                              &secret);
-    if (status == WHKP_EXIT_OK)
+    sources.default_env = project.secret_env;
+    status = whkp_secret_load_for(d, &sources, 1, &secret);
+    /* A PEM key ends with a newline; key-pair plugins check their keys. */
+    if (status == WHKP_EXIT_OK && d->secret.kind == WHK_SECRET_SHARED)
         status = check_whitespace(&secret);
     if (status != WHKP_EXIT_OK)
         goto out;
     if (whk_provider_check_secret(provider, whkp_secret_span(&secret), 1,
                                   &err) != WHK_OK) {
-        whkp_error("the secret from %s: %s", secret.source, err.text);
+        whkp_error("the %s from %s: %s",
+                   d->secret.kind == WHK_SECRET_PUBLIC_KEY ? "key" : "secret",
+                   secret.source, err.text);
         status = WHKP_EXIT_ENV;
         goto out;
     }

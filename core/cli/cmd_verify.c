@@ -21,7 +21,12 @@ static const char usage[] =
     "  -p, --provider NAME     provider ('whk providers' lists them)\n"
     "      --secret-env VAR    read the secret from environment variable VAR\n"
     "                          (default: the provider's, e.g. TWILIO_AUTH_TOKEN)\n"
-    "      --secret-file FILE  read the secret from FILE, bytes as they are\n"
+    "      --secret-file FILE  read the secret from FILE, bytes as they are;\n"
+    "                          for key-pair providers (discord, sendgrid) the\n"
+    "                          public key as the dashboard shows it\n"
+    "      --key-file FILE     verify with the PEM key in FILE (public, or\n"
+    "                          private: its public half is used), for\n"
+    "                          key-pair providers only\n"
     "      --url URL           public URL set in the provider's dashboard;\n"
     "                          default: the capture record's, else\n"
     "                          --public-url or whk.json's public URL with\n"
@@ -41,13 +46,14 @@ static const char usage[] =
     "Exit status: 0 valid, 1 invalid, 2 usage or input error, 3 environment\n"
     "error (secret unset, plugin missing or rejected).\n";
 
-enum { OPT_SECRET_ENV = 256, OPT_SECRET_FILE, OPT_URL, OPT_RECORD, OPT_JSON,
-       OPT_TOLERANCE, OPT_NOW, OPT_PUBLIC_URL };
+enum { OPT_SECRET_ENV = 256, OPT_SECRET_FILE, OPT_KEY_FILE, OPT_URL,
+       OPT_RECORD, OPT_JSON, OPT_TOLERANCE, OPT_NOW, OPT_PUBLIC_URL };
 
 static const struct option options[] = {
     {"provider", required_argument, NULL, 'p'},
     {"secret-env", required_argument, NULL, OPT_SECRET_ENV},
     {"secret-file", required_argument, NULL, OPT_SECRET_FILE},
+    {"key-file", required_argument, NULL, OPT_KEY_FILE},
     {"url", required_argument, NULL, OPT_URL},
     {"public-url", required_argument, NULL, OPT_PUBLIC_URL},
     {"record", required_argument, NULL, OPT_RECORD},
@@ -65,6 +71,7 @@ struct verify_args {
     const char *provider;
     const char *secret_env;
     const char *secret_file;
+    const char *key_file;
     const char *public_url;
     struct whkp_request_options request;
     int64_t tolerance;
@@ -91,6 +98,9 @@ static int parse_args(int argc, char **argv, struct verify_args *args)
             break;
         case OPT_SECRET_FILE:
             args->secret_file = optarg;
+            break;
+        case OPT_KEY_FILE:
+            args->key_file = optarg;
             break;
         case OPT_URL:
             args->request.url = optarg;
@@ -168,18 +178,18 @@ static void print_text(const struct whk_descriptor *d,
     const struct whk_failure *failure =
         whkp_failure_for(d, whk_verdict_reason(verdict));
 
-    printf("%s: %s\n", status_word(whk_verdict_status(verdict)),
+    whkp_printf("%s: %s\n", status_word(whk_verdict_status(verdict)),
            whk_verdict_text(verdict));
     for (size_t i = 0; i < whk_verdict_note_count(verdict); i++)
-        printf("  note:  %s\n", whk_verdict_note_at(verdict, i));
+        whkp_printf("  note:  %s\n", whk_verdict_note_at(verdict, i));
     for (size_t i = 0; i < diagnosis->hint_count; i++)
-        printf("  hint:  %s\n", diagnosis->hints[i]);
+        whkp_printf("  hint:  %s\n", diagnosis->hints[i]);
     if (diagnosis->cause != NULL)
-        printf("  cause: %s\n", diagnosis->cause);
+        whkp_printf("  cause: %s\n", diagnosis->cause);
     if (diagnosis->fix != NULL)
-        printf("  fix:   %s\n", diagnosis->fix);
+        whkp_printf("  fix:   %s\n", diagnosis->fix);
     else if (failure != NULL && whk_verdict_status(verdict) != WHK_VALID)
-        printf("  fix:   %s\n", failure->fix);
+        whkp_printf("  fix:   %s\n", failure->fix);
 }
 
 static json_t *string_array(const char *const *items, size_t count)
@@ -239,12 +249,17 @@ static int run(struct verify_args *args)
     struct whk_verdict *verdict = NULL;
     struct whkp_secret secret = {0};
     struct whkp_diagnosis diagnosis = {0};
+    struct whkp_secret_options sources = {
+        args->secret_env, args->secret_file, args->key_file, NULL};
+    struct whk_error err = {0};
     const struct whk_descriptor *d;
     struct whkp_project project = {0};
     char *target = NULL, *webhook_url = NULL;
     int status;
 
-    status = whkp_project_load(args->provider, &project);
+    status = whkp_check_stdin(&args->request, args->secret_file);
+    if (status == WHKP_EXIT_OK)
+        status = whkp_project_load(args->provider, &project);
     if (status != WHKP_EXIT_OK)
         return status;
     status = whkp_load_provider(project.provider, &registry, &provider);
@@ -260,12 +275,19 @@ static int run(struct verify_args *args)
         status = whkp_build_request(&args->request, d, &req, &target);
     if (status != WHKP_EXIT_OK)
         goto out;
-    status = whkp_secret_load(args->secret_env, args->secret_file,
-                              project.secret_env ? project.secret_env
-                                                 : d->secret.env,
-                              &secret);
+    sources.default_env = project.secret_env;
+    status = whkp_secret_load_for(d, &sources, 0, &secret);
     if (status != WHKP_EXIT_OK)
         goto out;
+    if (whk_provider_check_secret(provider, whkp_secret_span(&secret), 0,
+                                  &err) != WHK_OK) {
+        whkp_error("the %s from %s: %s",
+                   d->secret.kind == WHK_SECRET_PUBLIC_KEY ? "key"
+                                                           : "secret",
+                   secret.source, err.text);
+        status = WHKP_EXIT_ENV;
+        goto out;
+    }
 
     ctx = whk_context_new();
     verdict = whk_verdict_new();

@@ -342,6 +342,140 @@ static int try_trimmed_params(const struct whk_provider *provider,
     return 1;
 }
 
+/* Serializations tried when a JSON body fails, most common first. */
+static const struct {
+    struct whkp_json_form form;
+    const char *label;
+} json_forms[] = {
+    {{2, 0, 0, 0, 0, 0},
+     "indented by 2 spaces, as JSON.stringify(body, null, 2) writes it"},
+    {{0, 0, 0, 0, 0, 0}, "compact, as JSON.stringify(body) writes it"},
+    {{0, 1, 0, 1, 0, 0},
+     "with ', ' and ': ' separators and non-ASCII as \\uXXXX, as Python's "
+     "json.dumps(body) writes it"},
+    {{0, 1, 0, 0, 0, 0},
+     "with ', ' and ': ' separators, as Python's json.dumps(body, "
+     "ensure_ascii=False) writes it"},
+    {{0, 0, 0, 1, 0, 0},
+     "compact with non-ASCII as \\uXXXX, as Python's json.dumps(body, "
+     "separators=(',', ':')) writes it"},
+    {{2, 0, 0, 1, 0, 0},
+     "indented by 2 spaces with non-ASCII as \\uXXXX, as Python's "
+     "json.dumps(body, indent=2) writes it"},
+    {{4, 0, 0, 0, 0, 0},
+     "indented by 4 spaces, as JSON.stringify(body, null, 4) writes it"},
+    {{4, 0, 0, 1, 0, 0},
+     "indented by 4 spaces with non-ASCII as \\uXXXX, as Python's "
+     "json.dumps(body, indent=4) writes it"},
+    {{0, 0, 0, 1, 1, 0},
+     "compact with '/' and non-ASCII escaped, as PHP's json_encode(body) "
+     "writes it"},
+    {{0, 0, 1, 0, 0, 1},
+     "compact with keys sorted and <, >, & escaped, as Go's json.Marshal "
+     "of a map writes it"},
+    {{0, 0, 1, 0, 0, 0}, "compact with keys sorted, as jq -cS writes it"},
+    {{2, 0, 1, 0, 0, 0},
+     "indented by 2 spaces with keys sorted, as jq -S writes it"},
+    {{0, 1, 1, 1, 0, 0},
+     "with keys sorted, as Python's json.dumps(body, sort_keys=True) "
+     "writes it"},
+};
+
+/* Larger bodies are not re-serialized, to keep verify quick. */
+#define MAX_JSON_DIAGNOSIS_SIZE (1024 * 1024)
+
+/* Returns 1 when the body starts like a JSON object or array. */
+static int looks_like_json(const char *body, size_t len)
+{
+    size_t i = 0;
+
+    while (i < len && is_space(body[i]))
+        i++;
+    return i < len && (body[i] == '{' || body[i] == '[') &&
+           len <= MAX_JSON_DIAGNOSIS_SIZE;
+}
+
+/*
+ * The body in hand is often what a framework produced after parsing the
+ * JSON the provider signed. Re-serializes it the common ways and verifies
+ * each, to find the bytes that were signed.
+ */
+static int try_json_forms(const struct whk_provider *provider,
+                          const struct whk_context *ctx,
+                          const struct whk_request *req,
+                          struct whk_span secret,
+                          struct whkp_diagnosis *diagnosis)
+{
+    size_t len, count = sizeof(json_forms) / sizeof(*json_forms);
+    const char *body = whk_request_body(req, &len);
+
+    if (!looks_like_json(body, len))
+        return 0;
+    for (size_t i = 0; i < count; i++) {
+        size_t out_len = 0;
+        char *text = whkp_json_reformat(body, len, &json_forms[i].form,
+                                        &out_len);
+        int valid = text != NULL &&
+                    (out_len != len || memcmp(text, body, len) != 0) &&
+                    valid_with(provider, ctx, req, NULL, text, out_len,
+                               secret);
+
+        free(text);
+        if (!valid)
+            continue;
+        diagnosis->cause = format(
+            "the body differs from what was signed only by its JSON "
+            "formatting (whitespace, key order or escapes): the signature "
+            "matches the same JSON re-serialized %s; the body was parsed "
+            "and serialized again before it was verified",
+            json_forms[i].label);
+        diagnosis->fix = strdup(
+            "verify the raw body bytes as they arrive, before any JSON "
+            "parser runs (express.raw({type: 'application/json'}) in "
+            "Express, request.get_data() in Flask, request.body.read in "
+            "Rails), and never rebuild the body with JSON.stringify or "
+            "json.dumps");
+        return 1;
+    }
+    return 0;
+}
+
+/* Hints that a valid JSON body breaks an app that re-serializes it. */
+static void hint_json(const struct whk_request *req,
+                      struct whkp_diagnosis *diagnosis)
+{
+    const struct whkp_json_form compact = {0};
+    size_t len, out_len = 0;
+    const char *body = whk_request_body(req, &len);
+    const char *layout = "with the provider's own layout";
+    char *text;
+
+    if (!looks_like_json(body, len))
+        return;
+    text = whkp_json_reformat(body, len, &compact, &out_len);
+    if (text == NULL || (out_len == len && memcmp(text, body, len) == 0)) {
+        free(text);
+        return;
+    }
+    free(text);
+    for (size_t i = 0; i < sizeof(json_forms) / sizeof(*json_forms); i++) {
+        int same;
+
+        text = whkp_json_reformat(body, len, &json_forms[i].form, &out_len);
+        same = text != NULL && out_len == len && memcmp(text, body, len) == 0;
+        free(text);
+        if (same) {
+            layout = json_forms[i].label;
+            break;
+        }
+    }
+    add_hint(diagnosis,
+             format("the body is JSON %s; an app that parses it and "
+                    "serializes it again (JSON.stringify(req.body)) hashes "
+                    "other bytes and fails, so verify the raw body",
+                    layout));
+}
+
 /* Hints for a valid request about what breaks an app's own check. */
 static void hint_valid(const struct whk_descriptor *d,
                        const struct whk_request *req, const char *target,
@@ -375,6 +509,8 @@ static void hint_valid(const struct whk_descriptor *d,
                             "request path fails",
                             target, url));
     }
+    if (d->flags & WHK_SIGNS_BODY)
+        hint_json(req, diagnosis);
     if (!(d->flags & WHK_SIGNS_PARAMS))
         return;
     for (size_t i = 0; i < whk_request_param_count(req); i++) {
@@ -416,6 +552,9 @@ void whkp_diagnose(const struct whk_provider *provider,
         return;
     if ((d->flags & WHK_SIGNS_URL) &&
         try_urls(provider, ctx, req, target, span, diagnosis))
+        return;
+    if ((d->flags & WHK_SIGNS_BODY) &&
+        try_json_forms(provider, ctx, req, span, diagnosis))
         return;
     if (d->flags & WHK_SIGNS_PARAMS)
         try_trimmed_params(provider, ctx, req, span, diagnosis);

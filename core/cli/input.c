@@ -31,6 +31,21 @@ void whkp_request_options_clear(struct whkp_request_options *opts)
     opts->header_count = 0;
 }
 
+int whkp_check_stdin(const struct whkp_request_options *opts,
+                     const char *secret_file)
+{
+    int request_stdin = (opts->file && strcmp(opts->file, "-") == 0) ||
+                        (opts->data && strcmp(opts->data, "@-") == 0);
+
+    if (request_stdin && secret_file && strcmp(secret_file, "-") == 0) {
+        whkp_error("the request and the secret cannot both come from "
+                   "standard input; put the secret in a file or an "
+                   "environment variable");
+        return WHKP_EXIT_USAGE;
+    }
+    return WHKP_EXIT_OK;
+}
+
 int whkp_parse_seconds(const char *option, const char *text, int64_t *value)
 {
     if (!whk_parse_int64(text, strlen(text), value) || *value < 0) {

@@ -38,10 +38,12 @@ static void format_time(const struct timespec *when, char *out, size_t size)
 {
     struct tm tm;
 
+    char seconds[24];
+
     gmtime_r(&when->tv_sec, &tm);
-    snprintf(out, size, "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ",
-             tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-             tm.tm_min, tm.tm_sec, when->tv_nsec / 1000000);
+    strftime(seconds, sizeof(seconds), "%Y-%m-%dT%H:%M:%S", &tm);
+    snprintf(out, size, "%s.%03dZ", seconds,
+             (int)(when->tv_nsec / 1000000));
 }
 
 static double seconds_since(const struct timespec *start)
@@ -92,9 +94,14 @@ static void verify(struct whkp_listener *l, const struct whkp_incoming *in,
                             whkp_secret_span(&l->secret), d->verdict);
     whk_context_free(ctx);
 
-    /* NOTE: only deliveries since this listener started are compared. */
+    /*
+     * Only genuine deliveries count, so a forgery that copies a real body
+     * does not make the real delivery look like a repeat.
+     * NOTE: only deliveries since this listener started are compared.
+     */
     d->key = whkp_idempotency_key(l->descriptor, in->request, NULL);
-    if (d->key != NULL)
+    if (d->key != NULL && d->verdict != NULL &&
+        whk_verdict_status(d->verdict) == WHK_VALID)
         d->duplicate = whkp_seen_add(l->seen, d->key, body, body_len) == 1;
 }
 
@@ -257,14 +264,15 @@ static void log_delivery(struct whkp_listener *l,
     int slow = desc->timeout_ms > 0 && d->seconds * 1000 > desc->timeout_ms;
     const char *repeat = "";
 
-    if (d->key != NULL)
+    if (d->key != NULL && d->verdict != NULL &&
+        whk_verdict_status(d->verdict) == WHK_VALID)
         repeat = d->duplicate ? " duplicate" : " new";
 
     pthread_mutex_lock(&l->lock);
     count(l, d);
     l->counts.slow += slow;
     if (!l->quiet) {
-        printf("%s %s %s %s%s%s key=%s%s -> %d (%s) %.1f ms id=%s\n",
+        whkp_printf("%s %s %s %s%s%s key=%s%s -> %d (%s) %.1f ms id=%s\n",
                d->received_at, in->method, in->target,
                verdict_word(d->verdict),
                whk_verdict_status(d->verdict) == WHK_VALID ? "" : ": ",
@@ -334,7 +342,7 @@ void whkp_listen_rejected(void *data, const char *method, const char *target,
     pthread_mutex_lock(&l->lock);
     l->counts.too_large++;
     if (!l->quiet) {
-        printf("%s %s %s -> %d (%s; not captured)\n", when, method, target,
+        whkp_printf("%s %s %s -> %d (%s; not captured)\n", when, method, target,
                status, reason);
         fflush(stdout);
     }

@@ -98,6 +98,59 @@ int whkp_secret_load(const char *env, const char *file,
     return load_env(env ? env : default_env, secret);
 }
 
+/* Reads a PEM key file given with --key-file into secret. */
+static int load_key_file(const char *path, struct whkp_secret *secret)
+{
+    struct whk_error err = {0};
+
+    snprintf(secret->source, sizeof(secret->source), "key file %s", path);
+    if (whkp_read_file(path, MAX_SECRET_FILE_SIZE, &secret->data,
+                       &secret->len, &err) != WHK_OK) {
+        whkp_error("cannot read the key: %s", err.text);
+        return WHKP_EXIT_ENV;
+    }
+    if (secret->len == 0) {
+        whkp_error("key file %s is empty; write a PEM key into it", path);
+        return WHKP_EXIT_ENV;
+    }
+    return WHKP_EXIT_OK;
+}
+
+int whkp_secret_load_for(const struct whk_descriptor *d,
+                         const struct whkp_secret_options *opts,
+                         int for_signing, struct whkp_secret *secret)
+{
+    int asymmetric = d->secret.kind == WHK_SECRET_PUBLIC_KEY;
+
+    memset(secret, 0, sizeof(*secret));
+    if (opts->key_file != NULL && !asymmetric) {
+        whkp_error("provider %s signs with a shared secret, not a key pair; "
+                   "pass the secret with --secret-env or --secret-file",
+                   d->name);
+        return WHKP_EXIT_USAGE;
+    }
+    if (opts->key_file != NULL && (opts->env || opts->file)) {
+        whkp_error("give one of --key-file, --secret-env and --secret-file");
+        return WHKP_EXIT_USAGE;
+    }
+    if (opts->key_file != NULL)
+        return load_key_file(opts->key_file, secret);
+    if (asymmetric && for_signing && !opts->env && !opts->file) {
+        whkp_error("provider %s signs with a private key that only %s "
+                   "holds; sign test requests with a key pair of your own: "
+                   "--key-file FILE with a PEM private key (openssl genpkey "
+                   "-algorithm ed25519, or -algorithm EC -pkeyopt "
+                   "ec_paramgen_curve:P-256), and verify them with the same "
+                   "--key-file",
+                   d->name, d->title ? d->title : d->name);
+        return WHKP_EXIT_USAGE;
+    }
+    return whkp_secret_load(opts->env, opts->file,
+                            opts->default_env ? opts->default_env
+                                              : d->secret.env,
+                            secret);
+}
+
 void whkp_secret_clear(struct whkp_secret *secret)
 {
     if (secret->data != NULL) {

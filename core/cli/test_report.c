@@ -27,32 +27,32 @@ static void print_body(const struct whkp_check *check)
     if (check->body == NULL)
         return;
     if (check->body_len == 0) {
-        printf("    response body: (empty)\n");
+        whkp_printf("    response body: (empty)\n");
         return;
     }
     if (memchr(check->body, '\0', check->body_len) != NULL) {
-        printf("    response body: %zu bytes of binary data\n",
+        whkp_printf("    response body: %zu bytes of binary data\n",
                check->body_len);
         return;
     }
-    printf("    response body:\n");
+    whkp_printf("    response body:\n");
     while (line != NULL && *line != '\0') {
         size_t len = strcspn(line, "\n");
 
-        printf("      %.*s\n", (int)len, line);
+        whkp_printf("      %.*s\n", (int)len, line);
         line = line[len] ? line + len + 1 : NULL;
     }
 }
 
 static void print_failure(const struct whkp_check *check)
 {
-    printf("\n%s: failed (%s)\n", check->name, check->url);
+    whkp_printf("\n%s: failed (%s)\n", check->name, check->url);
     for (size_t i = 0; i < check->problem_count; i++)
-        printf("    problem: %s\n", check->problems[i]);
+        whkp_printf("    problem: %s\n", check->problems[i]);
     if (check->cause != NULL)
-        printf("    cause: %s\n", check->cause);
+        whkp_printf("    cause: %s\n", check->cause);
     if (check->fix != NULL)
-        printf("    fix: %s\n", check->fix);
+        whkp_printf("    fix: %s\n", check->fix);
     print_body(check);
 }
 
@@ -60,18 +60,18 @@ void whkp_test_print_table(const struct whkp_tester *t)
 {
     size_t failed = 0;
 
-    printf("testing %s, signed for %s\n\n", t->target, t->public_url);
-    printf("%-20s %-6s %-4s %10s  %s\n", "CHECK", "RESULT", "HTTP", "TIME",
+    whkp_printf("testing %s, signed for %s\n\n", t->target, t->public_url);
+    whkp_printf("%-20s %-6s %-4s %10s  %s\n", "CHECK", "RESULT", "HTTP", "TIME",
            "DETAIL");
     for (size_t n = 0; n < t->check_count; n++) {
         const struct whkp_check *c = &t->checks[report_index(t, n)];
-        char status[8] = "-", time[16] = "-";
+        char status[24] = "-", time[24] = "-";
 
         if (c->status > 0)
             snprintf(status, sizeof(status), "%ld", c->status);
         if (c->seconds > 0)
             snprintf(time, sizeof(time), "%.1f ms", c->seconds * 1000);
-        printf("%-20s %-6s %-4s %10s  %s\n", c->name,
+        whkp_printf("%-20s %-6s %-4s %10s  %s\n", c->name,
                c->passed ? "pass" : "FAIL", status, time,
                c->passed ? (c->summary ? c->summary : "")
                          : (c->problem_count ? c->problems[0] : ""));
@@ -84,9 +84,9 @@ void whkp_test_print_table(const struct whkp_tester *t)
             print_failure(c);
     }
     if (failed == 0)
-        printf("\nresult: all %zu checks passed\n", t->check_count);
+        whkp_printf("\nresult: all %zu checks passed\n", t->check_count);
     else
-        printf("\nresult: %zu of %zu checks failed\n", failed,
+        whkp_printf("\nresult: %zu of %zu checks failed\n", failed,
                t->check_count);
 }
 

@@ -7,10 +7,87 @@
 
 #include "cli.h"
 
+/* Returns the length of the valid UTF-8 character at text, or 0. */
+static size_t utf8_length(const unsigned char *text)
+{
+    size_t len = text[0] >= 0xf0 ? 4 : text[0] >= 0xe0 ? 3
+                 : text[0] >= 0xc2 ? 2 : 0;
+
+    if (text[0] > 0xf4)
+        return 0;
+    for (size_t i = 1; i < len; i++) {
+        if ((text[i] & 0xc0) != 0x80)
+            return 0;
+    }
+    /* C1 controls (U+0080..U+009F) act on terminals like C0 ones. */
+    if (len == 2 && text[0] == 0xc2 && text[1] < 0xa0)
+        return 0;
+    return len;
+}
+
+/*
+ * Writes text with control characters, C1 controls and bytes that are not
+ * UTF-8 as \xNN, so that request data cannot move the cursor, recolour or
+ * retitle the terminal. Newlines at the very start or end stay; any other
+ * newline is escaped, so data cannot forge another output line.
+ */
+static void write_escaped(FILE *out, const char *text)
+{
+    const unsigned char *p = (const unsigned char *)text;
+    size_t len = strlen(text), lead = strspn(text, "\n"), tail = len;
+
+    while (tail > lead && p[tail - 1] == '\n')
+        tail--;
+    for (size_t i = 0; i < len;) {
+        size_t n = p[i] >= 0x80 ? utf8_length(p + i) : 1;
+
+        if (p[i] == '\n' && (i < lead || i >= tail)) {
+            fputc('\n', out);
+        } else if (n > 1) {
+            fwrite(p + i, 1, n, out);
+            i += n;
+            continue;
+        } else if (p[i] < 0x20 ? p[i] != '\t' : p[i] >= 0x7f) {
+            fprintf(out, "\\x%02x", p[i]);
+        } else {
+            fputc(p[i], out);
+        }
+        i++;
+    }
+}
+
+void whkp_vprint(FILE *out, const char *format, va_list args)
+{
+    char *text = NULL;
+
+    if (vasprintf(&text, format, args) < 0)
+        return;
+    write_escaped(out, text);
+    free(text);
+}
+
+void whkp_printf(const char *format, ...)
+{
+    va_list args;
+
+    va_start(args, format);
+    whkp_vprint(stdout, format, args);
+    va_end(args);
+}
+
+void whkp_fprintf(FILE *out, const char *format, ...)
+{
+    va_list args;
+
+    va_start(args, format);
+    whkp_vprint(out, format, args);
+    va_end(args);
+}
+
 static void message(const char *kind, const char *format, va_list args)
 {
     fprintf(stderr, "whk: %s: ", kind);
-    vfprintf(stderr, format, args);
+    whkp_vprint(stderr, format, args);
     fputc('\n', stderr);
 }
 

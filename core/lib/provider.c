@@ -2,6 +2,8 @@
 /* Loading provider plugins through libltdl and calling their callbacks. */
 #define _GNU_SOURCE
 #include <dlfcn.h>
+#include <link.h>
+#include <stdint.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,6 +64,40 @@ static void *probe(const char *path, struct whk_error *err)
     return NULL;
 }
 
+/*
+ * Checks the symbol's alignment and, where the dynamic symbol table gives
+ * it, its size, before any field is read: a descriptor that claims more
+ * bytes than its symbol has would make the copy below read past it.
+ */
+static enum whk_status check_symbol(const char *path, const void *found,
+                                    struct whk_error *err)
+{
+    const struct whk_descriptor *d = found;
+    const ElfW(Sym) *symbol = NULL;
+    Dl_info info;
+
+    if ((uintptr_t)found % _Alignof(struct whk_descriptor) != 0)
+        return whk_error_set(err, WHK_ERR_PLUGIN,
+                             "plugin %s has a misaligned whk_descriptor; "
+                             "define it with WHK_DESCRIPTOR(module)",
+                             path);
+    if (dladdr1(found, &info, (void **)&symbol, RTLD_DL_SYMENT) == 0 ||
+        symbol == NULL || symbol->st_size == 0)
+        return WHK_OK;
+    if (symbol->st_size < offsetof(struct whk_descriptor, name) ||
+        symbol->st_size < d->size)
+        return whk_error_set(err, WHK_ERR_PLUGIN,
+                             "plugin %s has a whk_descriptor of %zu bytes "
+                             "that claims %u bytes; define it with "
+                             "WHK_DESCRIPTOR(module) and set .size to "
+                             "sizeof(struct whk_descriptor)",
+                             path, (size_t)symbol->st_size,
+                             symbol->st_size < sizeof(unsigned) * 2
+                                 ? 0u
+                                 : d->size);
+    return WHK_OK;
+}
+
 static enum whk_status check_descriptor(const char *path,
                                         const struct whk_descriptor *found,
                                         struct whk_error *err)
@@ -120,7 +156,8 @@ static enum whk_status find_descriptor(struct whk_provider *p,
                              "plugin defines it with WHK_DESCRIPTOR(module)); "
                              "it is not a whk provider plugin",
                              p->path);
-    if (check_descriptor(p->path, found, err) != WHK_OK)
+    if (check_symbol(p->path, found, err) != WHK_OK ||
+        check_descriptor(p->path, found, err) != WHK_OK)
         return WHK_ERR_PLUGIN;
 
     copy = found->size < sizeof(p->descriptor) ? found->size

@@ -197,12 +197,24 @@ static int is_content_type(const char *name)
     return whkp_strcaseeq(name, "Content-Type");
 }
 
+/* A header name is an HTTP token; a value holds no CR or LF. */
+static int valid_header(const char *name, const char *value)
+{
+    if (name == NULL || *name == '\0' || value == NULL)
+        return 0;
+    for (const char *p = name; *p; p++) {
+        if (!isalnum((unsigned char)*p) && !strchr("!#$%&'*+-.^_`|~", *p))
+            return 0;
+    }
+    return strpbrk(value, "\r\n") == NULL;
+}
+
 enum whk_status whk_request_add_header(struct whk_request *req,
                                        const char *name, const char *value)
 {
     struct header *line;
 
-    if (name == NULL || *name == '\0' || value == NULL)
+    if (!valid_header(name, value))
         return WHK_ERR_INVALID;
     if (req->header_count == req->header_capacity) {
         size_t capacity = req->header_capacity ? 2 * req->header_capacity : 8;
@@ -241,7 +253,7 @@ enum whk_status whk_request_set_header(struct whk_request *req,
     size_t first = req->header_count;
     char *copy;
 
-    if (name == NULL || *name == '\0' || value == NULL)
+    if (!valid_header(name, value))
         return WHK_ERR_INVALID;
     for (size_t i = 0; i < req->header_count; i++) {
         if (!whkp_strcaseeq(req->headers[i].name, name))

@@ -44,6 +44,16 @@ static enum whk_status split_authority(const char *url, const char *start,
     if (parts->host.len == 0)
         return whk_error_set(err, WHK_ERR_INVALID,
                              "invalid URL '%s': the host is empty", url);
+    for (size_t i = 0; host[0] != '[' && i < parts->host.len; i++) {
+        unsigned char c = (unsigned char)host[i];
+
+        /* RFC 3986 reg-name characters; UTF-8 for internationalized names. */
+        if (!isalnum(c) && c < 0x80 && !strchr("-._~%!$&'()*+,;=", c))
+            return whk_error_set(err, WHK_ERR_INVALID,
+                                 "invalid URL '%s': the host contains "
+                                 "'%c'",
+                                 url, c);
+    }
     if (colon == NULL)
         return WHK_OK;
 
@@ -60,9 +70,10 @@ static enum whk_status split_authority(const char *url, const char *start,
                                  "number",
                                  url);
     }
-    if (strtol(parts->port.ptr, NULL, 10) > 65535)
+    if (strtol(parts->port.ptr, NULL, 10) > 65535 ||
+        strtol(parts->port.ptr, NULL, 10) == 0)
         return whk_error_set(err, WHK_ERR_INVALID,
-                             "invalid URL '%s': the port is above 65535",
+                             "invalid URL '%s': the port must be 1 to 65535",
                              url);
     return WHK_OK;
 }
@@ -74,6 +85,14 @@ enum whk_status whk_url_split(const char *url, struct whk_url_parts *parts,
     size_t rest_len;
 
     memset(parts, 0, sizeof(*parts));
+    for (const char *c = url; *c; c++) {
+        if ((unsigned char)*c <= 0x20 || *c == 0x7f)
+            return whk_error_set(err, WHK_ERR_INVALID,
+                                 "invalid URL '%s': it contains a space or "
+                                 "control character (0x%02x) at offset %zu; "
+                                 "percent-encode it",
+                                 url, (unsigned char)*c, (size_t)(c - url));
+    }
     if (!isalpha((unsigned char)*p))
         goto not_absolute;
     while (isalnum((unsigned char)*p) || *p == '+' || *p == '-' || *p == '.')

@@ -114,7 +114,27 @@ cli_case "public URL with a port above 65535"
 run "$WHK" sign -p twilio --secret-env INPUT_SECRET \
     --url https://hooks.example.com:99999/sms --data "@$form"
 expect_status 2
-expect_err "the port is above 65535"
+expect_err "the port must be 1 to 65535"
+
+cli_case "public URL with a control character"
+run "$WHK" sign -p twilio --secret-env INPUT_SECRET \
+    --url $'https://hooks.example.com/sms\r\nX: y' --data "@$form"
+expect_status 2
+expect_err "contains a space or control character (0x0d) at offset"
+
+cli_case "header value with CR LF"
+run "$WHK" sign -p twilio --secret-env INPUT_SECRET --url "$url" \
+    --data "@$form" -H $'X-Note: a\r\nX-Injected: b'
+expect_status 2
+expect_err 'a\x0d\x0aX-Injected'
+
+cli_case "terminal escapes in request data are printed escaped"
+printf 'POST /a HTTP/1.1\r\nHost: hooks\033]0;title\007.example.com\r\nX-Twilio-Signature: x\r\n\r\n' \
+    >"$WORK/escapes.http"
+run "$WHK" verify -p twilio --secret-env INPUT_SECRET "$WORK/escapes.http"
+expect_status 2
+expect_err 'hooks\x1b]0;title\x07.example.com'
+expect_out_empty
 
 cli_case "no signature header"
 write_request "$WORK/unsigned.http" POST /sms "$form" \

@@ -57,6 +57,8 @@ stop_listen TERM
 log=listen.log
 expect_in listen.log "valid key=SM1f0e8ae6ade43cb3c0ce4525424e404f new -> 200 (stand-in)" "log line"
 expect_in listen.log "key=SM1f0e8ae6ade43cb3c0ce4525424e404f duplicate" "duplicate logged"
+expect_not_in listen.log "key=SMy new" "a forged delivery is not counted as new"
+expect_not_in listen.log "key=SMy duplicate" "a forged delivery is not a duplicate"
 expect_in listen.log "/webhooks/twilio/sms?note=a%2Fb%20c&x=%7E valid" "raw target logged"
 expect_in listen.log "POST /big -> 413" "413 logged"
 expect_in listen.log "stopped after" "summary on SIGTERM"

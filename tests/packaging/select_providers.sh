@@ -21,11 +21,22 @@ for name in $plugins; do
     fail "no package whk-provider-$name"
     continue
   }
-  contents=$(dpkg-deb -c "$file" | awk '$1 !~ /^d/ {print $NF}' | sort)
-  expected=$(printf '%s\n' "./usr/share/whk/providers.d/$name.json" \
-    "$(dpkg-deb -c "$file" | grep -o "\./usr/lib/.*/whk/plugins/$name\.so")")
-  [ "$contents" = "$(sort <<<"$expected")" ] ||
-    fail "whk-provider-$name holds $contents"
+  # The plugin, its entry, and other entries naming the same module.
+  unpack "$out/provider" "whk-provider-$name" || continue
+  (cd "$out/provider" && find . -type f | sort) >"$out/contents"
+  grep -qx "\./usr/lib/.*/whk/plugins/$name\.so" "$out/contents" ||
+    fail "whk-provider-$name lacks $name.so: $(cat "$out/contents")"
+  grep -qx "\./usr/share/whk/providers\.d/$name\.json" "$out/contents" ||
+    fail "whk-provider-$name lacks providers.d/$name.json"
+  while read -r path; do
+    case $path in
+    */whk/plugins/"$name".so) ;;
+    */providers.d/*.json)
+      grep -q "\"module\": *\"$name\"" "$out/provider/$path" ||
+        fail "whk-provider-$name holds $path, an entry of another module" ;;
+    *) fail "whk-provider-$name holds $path" ;;
+    esac
+  done <"$out/contents"
   dpkg-deb -f "$file" Depends | grep -q "whk (= " ||
     fail "whk-provider-$name does not depend on whk: $(dpkg-deb -f "$file" Depends)"
 done

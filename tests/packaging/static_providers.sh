@@ -24,10 +24,20 @@ leftovers=$(find "$root" -path '*/whk/plugins*' -o -path '*/providers.d*')
 root_whk "$root" providers --json >"$out/providers.json" ||
   fail "whk providers failed in the scratch root"
 names=$(provider_names "$out/providers.json")
-expected=$(sed -n 's/^ *{"\([a-z0-9_]*\)\.a", NULL},$/\1/p' \
-  "$out/build/generated/preloaded.c" | tr '\n' ' ' | sed 's/ $//')
+# Every providers.d entry of the source whose module the build preloaded.
+modules=$(sed -n 's/^ *{"\([a-z0-9_]*\)\.a", NULL},$/\1/p' \
+  "$out/build/generated/preloaded.c")
+expected=$(node -e '
+  const fs = require("fs"), path = require("path");
+  const [dir, ...modules] = process.argv.slice(1);
+  const names = fs.readdirSync(dir).filter((f) => f.endsWith(".json"))
+    .map((f) => JSON.parse(fs.readFileSync(path.join(dir, f))))
+    .filter((e) => modules.includes(e.module)).map((e) => e.name).sort();
+  console.log(names.join(" "));
+' "$(dirname "$0")/../../providers.d" $modules)
 [ -n "$names" ] && [ "$names" = "$expected" ] ||
-  fail "whk lists '$names'; the build preloaded '$expected'"
+  fail "whk lists '$names'; the entries of the preloaded modules are" \
+       "'$expected'"
 grep -q '"preloaded": false' "$out/providers.json" &&
   fail "an entry is not preloaded: $(cat "$out/providers.json")"
 

@@ -14,7 +14,7 @@ static enum whk_status sign(void *state, const struct whk_context *ctx,
     (void)ctx;
     (void)secret;
     (void)err;
-    return whk_request_set_header(req, "X Signature", "v1=0123456789abcdef");
+    return whk_request_set_header(req, "X-Signature", "v1=0123456789abcdef");
 }
 
 /* Accepts every request that carries the header, whatever its value. */
@@ -25,14 +25,15 @@ static void verify(void *state, const struct whk_context *ctx,
     (void)state;
     (void)ctx;
     (void)secret;
-    if (whk_request_header(req, "X Signature") != NULL)
+    if (whk_request_header(req, "X-Signature") != NULL)
         whk_verdict_set(verdict, WHK_VALID, WHK_REASON_MATCH, "present");
     else
         whk_verdict_set(verdict, WHK_INVALID, WHK_REASON_MISSING_HEADER,
                         "absent");
 }
 
-static const char *const headers[] = {"X Signature", NULL};
+/* The second name is not a valid header name. */
+static const char *const headers[] = {"X-Signature", "X Signature", NULL};
 
 static const struct whk_field fields[] = {
     {.section = "Settings", .name = "Endpoint", .value = "{{ENDPOINT}}"},

@@ -20,6 +20,7 @@ static const struct {
     {"undefined_symbol.so", "whk_function_that_does_not_exist"},
     {"not_elf.so", "is not a shared object"},
     {"does_not_exist.so", "No such file"},
+    {"oversized_claim.so", "of 8 bytes that claims 100000 bytes"},
 };
 
 START_TEST(loader_rejects_broken_plugin)

@@ -64,7 +64,8 @@ END_TEST
 static const char *const invalid_urls[] = {
     "example.com/path", "/path", "https:/x", "https://", "https://:80/",
     "https://h:port/", "https://h:/", "https://h:123456/", "http://[::1/",
-    "https://h:65536/",
+    "https://h:65536/", "https://h:0/", "https://a b.com/", "https://a/b c",
+    "https://a/\x1b[1m", "https://a<b>.com/",
 };
 
 START_TEST(url_split_rejects)

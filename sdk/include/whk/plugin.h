@@ -97,6 +97,7 @@ struct whk_failure {
 /* Descriptor flags. */
 #define WHK_SIGNS_URL    0x1u /* the signature covers the request URL */
 #define WHK_SIGNS_PARAMS 0x2u /* it covers decoded form parameters */
+#define WHK_SIGNS_BODY   0x4u /* it covers the raw body bytes */
 
 /*
  * A provider plugin. Export exactly one, const, with WHK_DESCRIPTOR().
@@ -160,6 +161,18 @@ struct whk_descriptor {
                    const struct whk_request *req, struct whk_span secret,
                    struct whk_verdict *verdict);
 };
+
+/*
+ * Reads the string member name of the top-level object in json, such as a
+ * providers.d entry handed to init. On success *value holds a copy,
+ * released with whk_free(). Returns WHK_ERR_NOT_FOUND when the member is
+ * absent, and WHK_ERR_CONFIG when json is not an object or the member is
+ * not a string; err names the member.
+ */
+WHK_API enum whk_status whk_json_member_string(const char *json,
+                                               const char *name,
+                                               char **value,
+                                               struct whk_error *err);
 
 /*
  * Defines the descriptor symbol under libltdl's naming convention,

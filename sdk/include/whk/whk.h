@@ -5,6 +5,8 @@
 
 #include <whk/common.h>
 #include <whk/crypto.h>
+#include <whk/signature.h>
+#include <whk/pkey.h>
 #include <whk/request.h>
 #include <whk/verify.h>
 #include <whk/plugin.h>
