@@ -18,10 +18,16 @@ add_test(NAME sdk.exported-symbols
                  "${CMAKE_SOURCE_DIR}/sdk/include/whk"
                  "${WHK_BUILD_PLUGIN_DIR}")
 
-# Every provider passes the conformance check, preloaded ones included.
-foreach(provider IN LISTS WHK_SELECTED_PROVIDERS)
-  add_test(NAME sdk.plugin-check.${provider}
-           COMMAND whk-cli plugin check ${provider})
+# Every provider passes the conformance check, preloaded ones included,
+# with each entry of a module that serves several providers.
+foreach(module IN LISTS WHK_SELECTED_PROVIDERS)
+  whk_module_entries(${module} entries)
+  foreach(file IN LISTS entries)
+    file(READ "${file}" json)
+    string(JSON provider GET "${json}" name)
+    add_test(NAME sdk.plugin-check.${provider}
+             COMMAND whk-cli plugin check ${provider})
+  endforeach()
 endforeach()
 
 add_test(NAME sdk.plugin-check-broken
