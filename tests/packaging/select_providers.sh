@@ -12,7 +12,7 @@ packages="$out/build/packages"
 source "$(dirname "$0")/common.sh"
 root="$out/root"
 
-# One package per plugin built, each with its plugin and entry only.
+# One package per plugin built, with its plugin and entries only.
 plugins=$(find "$out/build" -path '*/whk/plugins/*.so' -printf '%f\n' |
           sed 's/\.so$//' | sort)
 [ -n "$plugins" ] || fail "the build made no plugins"
