@@ -71,6 +71,10 @@ static enum whk_status read_body(json_t *root, struct whk_request *req,
     size_t len;
     enum whk_status status;
 
+    if (text != NULL && encoded != NULL)
+        return whk_error_set(err, WHK_ERR_INVALID,
+                             "a record has 'body' or 'body_base64', not "
+                             "both");
     if (json_is_string(text))
         return whk_request_set_body(req, json_string_value(text),
                                     json_string_length(text));
@@ -145,7 +149,8 @@ enum whk_status whkp_record_read(const char *data, size_t len,
         line++;
         if (strspn(start, " \t\r") >= line_len)
             continue;
-        root = json_loadb(start, line_len, JSON_ALLOW_NUL, &error);
+        root = json_loadb(start, line_len,
+                          JSON_ALLOW_NUL | JSON_REJECT_DUPLICATES, &error);
         if (!json_is_object(root)) {
             json_decref(root);
             json_decref(chosen);

@@ -23,6 +23,15 @@ void whkp_printf(const char *format, ...) WHK_PRINTF(1, 2);
 void whkp_fprintf(FILE *out, const char *format, ...) WHK_PRINTF(2, 3);
 void whkp_vprint(FILE *out, const char *format, va_list args);
 
+struct option;
+
+/*
+ * getopt_long() with errors in whk's form ("whk: error: unrecognized
+ * option '--x'") and a pointer to the command's --help; returns '?' then.
+ */
+int whkp_getopt(int argc, char **argv, const char *short_options,
+                const struct option *long_options, const char *command);
+
 /* Prints "whk: error: ..." to stderr. */
 void whkp_error(const char *format, ...) WHK_PRINTF(1, 2);
 void whkp_warning(const char *format, ...) WHK_PRINTF(1, 2);
@@ -145,6 +154,7 @@ struct whkp_request_options {
     const char *data;      /* literal, "@FILE" or "@-" */
     const char *url;       /* public URL */
     const char *sample;    /* sample name */
+    int samples;           /* the command offers --sample */
     /*
      * Public base URL (--public-url or whk.json) for a request read from
      * a file without a URL of its own: the URL is the base followed by

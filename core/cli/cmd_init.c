@@ -138,7 +138,6 @@ static int parse_option(int opt, struct init_args *args)
         args->json = 1;
         return 1;
     }
-    fputs("Try 'whk init --help'.\n", stderr);
     return 0;
 }
 
@@ -187,7 +186,7 @@ static int parse_args(int argc, char **argv, struct init_args *args)
     int opt;
 
     optind = 1;
-    while ((opt = getopt_long(argc, argv, "p:h", options, NULL)) != -1) {
+    while ((opt = whkp_getopt(argc, argv, "p:h", options, "init")) != -1) {
         if (opt == 'h') {
             fputs(usage, stdout);
             return -1;

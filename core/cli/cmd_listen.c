@@ -170,7 +170,6 @@ static int parse_option(int opt, struct listen_args *args)
         args->quiet = 1;
         return 1;
     }
-    fputs("Try 'whk listen --help'.\n", stderr);
     return 0;
 }
 
@@ -186,7 +185,7 @@ static int parse_args(int argc, char **argv, struct listen_args *args)
     args->idle_timeout = 30;
     args->upstream_timeout = 60;
     optind = 1;
-    while ((opt = getopt_long(argc, argv, "p:qh", options, NULL)) != -1) {
+    while ((opt = whkp_getopt(argc, argv, "p:qh", options, "listen")) != -1) {
         if (opt == 'h') {
             fputs(usage, stdout);
             return -1;

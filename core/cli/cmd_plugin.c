@@ -492,7 +492,8 @@ static int parse_check_args(int argc, char **argv, struct check_args *args)
     int opt;
 
     optind = 1;
-    while ((opt = getopt_long(argc, argv, "h", check_options, NULL)) != -1) {
+    while ((opt = whkp_getopt(argc, argv, "h", check_options,
+                              "plugin check")) != -1) {
         if (opt == OPT_ENTRY) {
             args->entry_file = optarg;
         } else if (opt == OPT_JSON) {
@@ -505,7 +506,6 @@ static int parse_check_args(int argc, char **argv, struct check_args *args)
             fputs(check_usage, stdout);
             return -1;
         } else {
-            fputs("Try 'whk plugin check --help'.\n", stderr);
             return WHKP_EXIT_USAGE;
         }
     }

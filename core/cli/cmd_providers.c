@@ -104,7 +104,7 @@ int whkp_cmd_providers(int argc, char **argv)
     int opt, json = 0;
 
     optind = 1;
-    while ((opt = getopt_long(argc, argv, "h", providers_options, NULL)) !=
+    while ((opt = whkp_getopt(argc, argv, "h", providers_options, "providers")) !=
            -1) {
         if (opt == OPT_JSON) {
             json = 1;
@@ -112,7 +112,6 @@ int whkp_cmd_providers(int argc, char **argv)
             fputs(providers_usage, stdout);
             return WHKP_EXIT_OK;
         } else {
-            fputs("Try 'whk providers --help'.\n", stderr);
             return WHKP_EXIT_USAGE;
         }
     }
@@ -353,7 +352,7 @@ int whkp_cmd_show(int argc, char **argv)
     int opt, json = 0;
 
     optind = 1;
-    while ((opt = getopt_long(argc, argv, "h", show_options, NULL)) != -1) {
+    while ((opt = whkp_getopt(argc, argv, "h", show_options, "show")) != -1) {
         if (opt == OPT_JSON) {
             json = 1;
         } else if (opt == OPT_SAMPLE) {
@@ -362,7 +361,6 @@ int whkp_cmd_show(int argc, char **argv)
             fputs(show_usage, stdout);
             return WHKP_EXIT_OK;
         } else {
-            fputs("Try 'whk show --help'.\n", stderr);
             return WHKP_EXIT_USAGE;
         }
     }

@@ -106,7 +106,6 @@ static int parse_option(int opt, struct replay_args *args)
         args->json = 1;
         return 1;
     }
-    fputs("Try 'whk replay --help'.\n", stderr);
     return 0;
 }
 
@@ -117,7 +116,7 @@ static int parse_args(int argc, char **argv, struct replay_args *args)
     args->capture = WHKP_CAPTURE_FILE;
     args->timeout = 30;
     optind = 1;
-    while ((opt = getopt_long(argc, argv, "p:h", options, NULL)) != -1) {
+    while ((opt = whkp_getopt(argc, argv, "p:h", options, "replay")) != -1) {
         if (opt == 'h') {
             fputs(usage, stdout);
             return -1;

@@ -90,7 +90,7 @@ static int parse_args(int argc, char **argv, struct sign_args *args)
     int opt;
 
     optind = 1;
-    while ((opt = getopt_long(argc, argv, "p:X:H:d:h", options, NULL)) !=
+    while ((opt = whkp_getopt(argc, argv, "p:X:H:d:h", options, "sign")) !=
            -1) {
         switch (opt) {
         case 'p':
@@ -148,8 +148,7 @@ static int parse_args(int argc, char **argv, struct sign_args *args)
             fputs(usage, stdout);
             return -1;
         default:
-            fputs("Try 'whk sign --help'.\n", stderr);
-            return WHKP_EXIT_USAGE;
+                    return WHKP_EXIT_USAGE;
         }
     }
     if (optind < argc)
@@ -220,6 +219,9 @@ static char *curl_url(const char *target, const char *url)
     if (whk_url_split(target, &target_parts, NULL) != WHK_OK ||
         whk_url_split(url, &url_parts, NULL) != WHK_OK)
         return NULL;
+    if (strncasecmp(target, "http://", 7) != 0 &&
+        strncasecmp(target, "https://", 8) != 0)
+        return NULL;
     if (target_parts.path.len > 1 || target_parts.query.ptr != NULL)
         return strdup(target);
 
@@ -240,40 +242,24 @@ static void print_quoted(FILE *out, const char *prefix, const char *text)
     free(quoted);
 }
 
-/* Prints a curl command that sends req, as signed, to target. */
-static int print_curl(FILE *out, const struct whk_request *req,
-                      const char *target, const char *data_option)
+/*
+ * One argument may hold at most 128 KiB on Linux (MAX_ARG_STRLEN), so a
+ * larger body goes through printf, a shell builtin, and a pipe.
+ */
+#define MAX_CURL_ARGUMENT (100 * 1024)
+
+/* Prints the -H options: what a tunnel forwards, then req's headers. */
+static void print_curl_headers(FILE *out, const struct whk_request *req)
 {
-    size_t body_len, count = whk_request_header_count(req);
-    const char *body = whk_request_body(req, &body_len);
-    const char *url = whk_request_url(req);
-    char *full = curl_url(target, url);
+    size_t count = whk_request_header_count(req);
     struct whk_url_parts parts;
+    char *line;
 
-    if (full == NULL) {
-        whkp_error("--curl '%s' is not an absolute URL such as "
-                   "http://localhost:3000",
-                   target);
-        return WHKP_EXIT_USAGE;
-    }
-    if (memchr(body, '\0', body_len) != NULL &&
-        (data_option == NULL || data_option[0] != '@' ||
-         strcmp(data_option, "@-") == 0)) {
-        whkp_error("the body contains NUL bytes, which a shell argument "
-                   "cannot hold; save it to a file and pass --data @FILE");
-        free(full);
-        return WHKP_EXIT_USAGE;
-    }
-
-    fprintf(out, "curl -sS -g -X %s", whk_request_method(req));
-    print_quoted(out, " ", full);
     /* Send what a tunnel forwards: the public host and the scheme. */
-    if (whk_url_split(url, &parts, NULL) == WHK_OK) {
-        char *line;
-
+    if (whk_url_split(whk_request_url(req), &parts, NULL) == WHK_OK) {
         if (asprintf(&line, "Host: %.*s",
-                     (int)(parts.path.ptr - parts.host.ptr), parts.host.ptr) >
-            0) {
+                     (int)(parts.path.ptr - parts.host.ptr),
+                     parts.host.ptr) > 0) {
             print_quoted(out, " -H ", line);
             free(line);
         }
@@ -286,7 +272,6 @@ static int print_curl(FILE *out, const struct whk_request *req,
     }
     for (size_t i = 0; i < count; i++) {
         const char *name, *value;
-        char *line;
 
         whk_request_header_at(req, i, &name, &value);
         if (skip_for_curl(name) || asprintf(&line, "%s: %s", name, value) < 0)
@@ -294,9 +279,42 @@ static int print_curl(FILE *out, const struct whk_request *req,
         print_quoted(out, " -H ", line);
         free(line);
     }
-    if (data_option != NULL && data_option[0] == '@' &&
-        strcmp(data_option, "@-") != 0)
+}
+
+/* Prints a curl command that sends req, as signed, to target. */
+static int print_curl(FILE *out, const struct whk_request *req,
+                      const char *target, const char *data_option)
+{
+    size_t body_len;
+    const char *body = whk_request_body(req, &body_len);
+    int from_file = data_option != NULL && data_option[0] == '@' &&
+                    strcmp(data_option, "@-") != 0;
+    int piped = !from_file && body_len > MAX_CURL_ARGUMENT;
+    char *full = curl_url(target, whk_request_url(req));
+
+    if (full == NULL) {
+        whkp_error("--curl '%s' is not an http:// or https:// URL such as "
+                   "http://localhost:3000",
+                   target);
+        return WHKP_EXIT_USAGE;
+    }
+    if (!from_file && memchr(body, '\0', body_len) != NULL) {
+        whkp_error("the body contains NUL bytes, which a shell argument "
+                   "cannot hold; save it to a file and pass --data @FILE");
+        free(full);
+        return WHKP_EXIT_USAGE;
+    }
+
+    if (piped)
+        print_quoted(out, "printf '%s' ", body);
+    fprintf(out, "%scurl -sS -g -X %s", piped ? " | " : "",
+            whk_request_method(req));
+    print_quoted(out, " ", full);
+    print_curl_headers(out, req);
+    if (from_file)
         print_quoted(out, " --data-binary ", data_option);
+    else if (piped)
+        fputs(" --data-binary @-", out);
     else if (body_len > 0)
         print_quoted(out, " --data-raw ", body);
     fputc('\n', out);
@@ -474,7 +492,7 @@ out:
 
 int whkp_cmd_sign(int argc, char **argv)
 {
-    struct sign_args args = {0};
+    struct sign_args args = {.request.samples = 1};
     int status = parse_args(argc, argv, &args);
 
     if (status == WHKP_EXIT_OK)

@@ -101,7 +101,6 @@ static int parse_option(int opt, struct test_args *args)
         args->json = 1;
         return 1;
     }
-    fputs("Try 'whk test --help'.\n", stderr);
     return 0;
 }
 
@@ -112,7 +111,7 @@ static int parse_args(int argc, char **argv, struct test_args *args)
     args->timeout_ms = -1;
     args->probes = 1;
     optind = 1;
-    while ((opt = getopt_long(argc, argv, "p:h", options, NULL)) != -1) {
+    while ((opt = whkp_getopt(argc, argv, "p:h", options, "test")) != -1) {
         if (opt == 'h') {
             fputs(usage, stdout);
             return -1;

@@ -86,7 +86,7 @@ static int parse_args(int argc, char **argv, struct verify_args *args)
 
     args->tolerance = -1;
     optind = 1;
-    while ((opt = getopt_long(argc, argv, "p:X:H:d:h", options, NULL)) !=
+    while ((opt = whkp_getopt(argc, argv, "p:X:H:d:h", options, "verify")) !=
            -1) {
         switch (opt) {
         case 'p':
@@ -139,8 +139,7 @@ static int parse_args(int argc, char **argv, struct verify_args *args)
             fputs(usage, stdout);
             return -1;
         default:
-            fputs("Try 'whk verify --help'.\n", stderr);
-            return WHKP_EXIT_USAGE;
+                    return WHKP_EXIT_USAGE;
         }
     }
     if (optind < argc)

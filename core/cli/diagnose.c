@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Diagnosis: re-verifying with the variants that users commonly get wrong. */
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -119,12 +120,15 @@ struct variant {
 
 struct url_space {
     char *scheme;
+    char *scheme_lower;
     char *scheme_other;
     char *authority;
     char *path_query;
+    char *without_fragment;
     char *slash_toggled;
     char *without_query;
-    struct variant schemes[2], hosts[MAX_VARIANTS], paths[MAX_VARIANTS];
+    struct variant schemes[MAX_VARIANTS], hosts[MAX_VARIANTS];
+    struct variant paths[MAX_VARIANTS];
     size_t scheme_count, host_count, path_count;
 };
 
@@ -145,9 +149,11 @@ static void add_variant(struct variant *list, size_t *count,
 static void url_space_clear(struct url_space *space)
 {
     free(space->scheme);
+    free(space->scheme_lower);
     free(space->scheme_other);
     free(space->authority);
     free(space->path_query);
+    free(space->without_fragment);
     free(space->slash_toggled);
     free(space->without_query);
 }
@@ -168,13 +174,18 @@ static int url_space_init(struct url_space *space, const char *url,
     rest_len = strlen(rest) - (parts.fragment.ptr ? parts.fragment.len + 1
                                                   : 0);
 
+    /* Schemes are case-insensitive, but a signature covers the text. */
     space->scheme = strndup(parts.scheme.ptr, parts.scheme.len);
-    space->schemes[0].value = space->scheme;
+    space->scheme_lower = strndup(parts.scheme.ptr, parts.scheme.len);
+    for (char *c = space->scheme_lower; c && *c; c++)
+        *c = (char)tolower((unsigned char)*c);
     space->scheme_other =
         strdup(strncasecmp(url, "https", 5) == 0 ? "http" : "https");
-    space->schemes[1].value = space->scheme_other;
-    space->schemes[1].label = "scheme";
-    space->scheme_count = 2;
+    add_variant(space->schemes, &space->scheme_count, space->scheme, NULL);
+    add_variant(space->schemes, &space->scheme_count, space->scheme_lower,
+                "lowercase");
+    add_variant(space->schemes, &space->scheme_count, space->scheme_other,
+                "scheme");
 
     space->authority = strndup(authority, (size_t)(rest - authority));
     add_variant(space->hosts, &space->host_count, space->authority, NULL);
@@ -184,8 +195,13 @@ static int url_space_init(struct url_space *space, const char *url,
                 whk_request_header(req, "X-Forwarded-Host"),
                 "the X-Forwarded-Host header");
 
-    space->path_query = strndup(rest, rest_len);
+    /* A fragment is never sent, so the provider may not sign it. */
+    space->path_query = strdup(rest);
     add_variant(space->paths, &space->path_count, space->path_query, NULL);
+    if (parts.fragment.ptr != NULL)
+        space->without_fragment = strndup(rest, rest_len);
+    add_variant(space->paths, &space->path_count, space->without_fragment,
+                "no fragment");
     if (target != NULL && target[0] == '/')
         add_variant(space->paths, &space->path_count, target,
                     "the request target");
@@ -263,12 +279,14 @@ static int try_urls(const struct whk_provider *provider,
                         diagnosis->cause = format(
                             "the signature matches %s: %s", url,
                             what ? what : "another URL");
+                        char *quoted = whkp_shell_quote(url, strlen(url));
+
                         diagnosis->fix = format(
                             "the provider signed %s; verify with --url %s, "
                             "and make your app validate against exactly "
-                            "that URL (or change the URL in the provider's "
-                            "dashboard)",
-                            url, url);
+                            "that URL",
+                            url, quoted ? quoted : url);
+                        free(quoted);
                         diagnosis->url = url;
                         url = NULL;
                         free(what);
@@ -476,6 +494,37 @@ static void hint_json(const struct whk_request *req,
                     layout));
 }
 
+/*
+ * Compares a Host header with a URL's host and port, where an explicit
+ * default port (443 for https, 80 for http) equals none.
+ */
+static int same_host(const struct whk_url_parts *parts, const char *host)
+{
+    int https = parts->scheme.len == 5;
+    const char *colon = strrchr(host, ':');
+    size_t host_len = strlen(host);
+    const char *port = "";
+
+    if (colon != NULL && strchr(colon, ']') == NULL) {
+        port = colon + 1;
+        host_len = (size_t)(colon - host);
+    }
+    if (strcmp(port, https ? "443" : "80") == 0)
+        port = "";
+    if (parts->port.ptr != NULL &&
+        !(parts->port.len == (https ? 3 : 2) &&
+          strncmp(parts->port.ptr, https ? "443" : "80", parts->port.len) ==
+              0)) {
+        if (strlen(port) != parts->port.len ||
+            strncmp(port, parts->port.ptr, parts->port.len) != 0)
+            return 0;
+    } else if (*port != '\0') {
+        return 0;
+    }
+    return host_len == parts->host.len &&
+           strncasecmp(host, parts->host.ptr, host_len) == 0;
+}
+
 /* Hints for a valid request about what breaks an app's own check. */
 static void hint_valid(const struct whk_descriptor *d,
                        const struct whk_request *req, const char *target,
@@ -487,15 +536,12 @@ static void hint_valid(const struct whk_descriptor *d,
 
     if ((d->flags & WHK_SIGNS_URL) && url != NULL &&
         whk_url_split(url, &parts, NULL) == WHK_OK) {
-        const char *authority = parts.scheme.ptr + parts.scheme.len + 3;
-        size_t authority_len = (size_t)(parts.path.ptr - authority);
-
-        if (host != NULL && (strlen(host) != authority_len ||
-                             strncasecmp(host, authority, authority_len)))
+        if (host != NULL && !same_host(&parts, host))
             add_hint(diagnosis,
-                     format("the request arrived with Host: %s, but the "
-                            "provider signed %s; an app that rebuilds the "
-                            "URL from Host fails, so give it the public URL",
+                     format("the request arrived with Host: %s, but its "
+                            "signature was verified against %s; an app that "
+                            "rebuilds the URL from Host fails, so give it "
+                            "the public URL",
                             host, url));
         size_t signed_len = parts.path.len +
                             (parts.query.ptr ? parts.query.len + 1 : 0);
@@ -556,6 +602,17 @@ void whkp_diagnose(const struct whk_provider *provider,
     if ((d->flags & WHK_SIGNS_BODY) &&
         try_json_forms(provider, ctx, req, span, diagnosis))
         return;
-    if (d->flags & WHK_SIGNS_PARAMS)
-        try_trimmed_params(provider, ctx, req, span, diagnosis);
+    if ((d->flags & WHK_SIGNS_PARAMS) &&
+        try_trimmed_params(provider, ctx, req, span, diagnosis))
+        return;
+    diagnosis->cause = strdup(
+        (d->flags & WHK_SIGNS_URL)
+            ? "no variant of the URL, the secret's whitespace or the form "
+              "values matches, so the secret is the likely cause (another "
+              "account's, a test credential, or one since rotated), or the "
+              "request changed after it was signed"
+            : "no variant of the secret's whitespace or the body's "
+              "formatting matches, so the secret is the likely cause "
+              "(another account's, a test credential, or one since "
+              "rotated), or the request changed after it was signed");
 }

@@ -259,7 +259,7 @@ static enum whk_status parse_body(const char *data, size_t len,
                              "headers",
                              (long long)declared, len);
     if ((uint64_t)declared < len)
-        whkp_warning("ignoring %zu bytes after the body, which "
+        whkp_warning("ignoring %zu byte(s) after the body, which "
                      "Content-Length says is %lld bytes",
                      len - (size_t)declared, (long long)declared);
     return whk_request_set_body(req, data, (size_t)declared);

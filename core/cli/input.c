@@ -277,16 +277,35 @@ static char *rebuild_url(const struct whk_request *req, const char *target)
         proto = "https";
     /* Each proxy appends to these lists; the first entry is the client's. */
     if (asprintf(&url, "%.*s://%.*s%s", (int)strcspn(proto, ", "), proto,
-                 (int)strcspn(host, ", "), host, target) < 0)
+                 (int)strcspn(host, ","), host, target) < 0)
         return NULL;
+    /* Header values are case-insensitive here; a signed URL's scheme is
+     * lowercase. */
+    for (char *c = url; *c != ':'; c++)
+        *c = (char)tolower((unsigned char)*c);
     return url;
+}
+
+/* Returns 1 when host names this machine rather than a public host. */
+static int is_local_host(const char *host)
+{
+    return strncasecmp(host, "localhost", 9) == 0 ||
+           strncmp(host, "127.", 4) == 0 || strncmp(host, "[::1]", 5) == 0 ||
+           strncmp(host, "0.0.0.0", 7) == 0;
 }
 
 static void warn_rebuilt(const struct whk_request *req, const char *url)
 {
-    const char *host = whk_request_header(req, "X-Forwarded-Host")
-                           ? "X-Forwarded-Host"
-                           : "Host";
+    const char *forwarded = whk_request_header(req, "X-Forwarded-Host");
+    const char *host = forwarded ? "X-Forwarded-Host" : "Host";
+    const char *value = forwarded ? forwarded
+                                  : whk_request_header(req, "Host");
+
+    if (is_local_host(value))
+        whkp_warning("the %s header names this machine (%s), not the public "
+                     "host the provider requested, and the request carries "
+                     "no X-Forwarded-Host; pass --url with the public URL",
+                     host, value);
 
     if (whk_request_header(req, "X-Forwarded-Proto") != NULL)
         whkp_warning("no --url given: using %s, rebuilt from the %s and "
@@ -374,13 +393,16 @@ static int conflicting_sources(const struct whkp_request_options *opts)
                   (opts->sample != NULL);
 
     if (sources > 1) {
-        whkp_error("give one request source: a FILE, --data or --sample");
+        whkp_error("give one request source: %s",
+                   opts->samples ? "a FILE, --data or --sample"
+                                 : "a FILE or --data");
         return 1;
     }
     if (sources == 0 && opts->header_count == 0) {
         whkp_error("no request given: pass a FILE with a raw HTTP request or "
-                   "capture record ('-' reads standard input), --data, or "
-                   "--sample NAME");
+                   "capture record ('-' reads standard input)%s",
+                   opts->samples ? ", --data, or --sample NAME"
+                                 : " or --data");
         return 1;
     }
     return 0;

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Messages, file reading, shell quoting and template expansion. */
 #include <errno.h>
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -255,4 +256,46 @@ whkp_failure_for(const struct whk_descriptor *descriptor,
             return f;
     }
     return NULL;
+}
+
+/* Returns 1 when arg is "--NAME=..." for a known long option. */
+static int known_long_option(const char *arg,
+                             const struct option *long_options)
+{
+    size_t len;
+
+    if (strncmp(arg, "--", 2) != 0 || strchr(arg, '=') == NULL)
+        return 0;
+    len = (size_t)(strchr(arg, '=') - arg) - 2;
+    for (const struct option *o = long_options; o->name; o++) {
+        if (strlen(o->name) == len && strncmp(o->name, arg + 2, len) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+int whkp_getopt(int argc, char **argv, const char *short_options,
+                const struct option *long_options, const char *command)
+{
+    char colon_options[64];
+    int opt;
+
+    /* A leading ':' makes getopt return ':' for a missing value. */
+    snprintf(colon_options, sizeof(colon_options), ":%s", short_options);
+    opterr = 0;
+    opt = getopt_long(argc, argv, colon_options, long_options, NULL);
+    if (opt != '?' && opt != ':')
+        return opt;
+
+    if (opt == ':')
+        whkp_error("option '%s' needs a value", argv[optind - 1]);
+    else if (known_long_option(argv[optind - 1], long_options))
+        whkp_error("option '%.*s' takes no value",
+                   (int)strcspn(argv[optind - 1], "="), argv[optind - 1]);
+    else if (strncmp(argv[optind - 1], "--", 2) == 0)
+        whkp_error("unrecognized option '%s'", argv[optind - 1]);
+    else
+        whkp_error("unrecognized option '-%c'", optopt);
+    fprintf(stderr, "Try 'whk %s --help'.\n", command);
+    return '?';
 }

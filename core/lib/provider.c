@@ -327,6 +327,11 @@ enum whk_status whk_provider_load(const struct whk_registry *registry,
                              name, whk_registry_providers_path(registry));
     if (entry->preloaded)
         status = load_preloaded(entry, &p, err);
+    else if (entry->module_path == NULL && entry->module[0] == '/')
+        return whk_error_set(err, WHK_ERR_PLUGIN,
+                             "plugin %s for provider '%s' (named by %s) is "
+                             "not a regular file; install it or correct %s",
+                             entry->module, name, entry->file, entry->file);
     else if (entry->module_path == NULL)
         return whk_error_set(err, WHK_ERR_PLUGIN,
                              "plugin '%s.so' for provider '%s' (named by %s) "

@@ -505,8 +505,17 @@ static enum whk_status read_directory(struct whk_registry *reg,
     size_t count = 0;
     enum whk_status status = WHK_OK;
 
-    if (handle == NULL)
+    if (handle == NULL) {
+        struct stat st;
+
+        /* A folder that does not exist holds no providers; a file named as
+         * a folder is a mistake worth reporting. */
+        if (stat(dir, &st) == 0 && !S_ISDIR(st.st_mode))
+            add_problem(reg, whkp_format("%s: not a folder; the providers "
+                                         "path names folders of JSON files",
+                                         dir));
         return WHK_OK;
+    }
     while ((item = readdir(handle)) != NULL) {
         char **grown;
 

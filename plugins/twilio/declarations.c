@@ -145,10 +145,18 @@ const struct whk_failure twilio_failures[] = {
                  "account's or an old auth token",
         .fix = "validate against the exact public URL set in the Console "
                "(configure it, e.g. PUBLIC_WEBHOOK_URL, or trust "
-               "X-Forwarded-Proto), with the auth token of the account that "
-               "owns the number; run 'whk verify' on a captured request to "
-               "see which URL matches",
+               "X-Forwarded-Proto), with the current auth token of the "
+               "account that owns the number",
         .reason = WHK_REASON_MISMATCH,
+    },
+    {
+        .symptom = "X-Twilio-Signature is not a base64 HMAC value",
+        .cause = "the header was cut, re-encoded or replaced on the way "
+                 "(a proxy, a logging tool, a hand-written test request)",
+        .fix = "take the header exactly as Twilio sent it (28 base64 "
+               "characters for HMAC-SHA1, 44 for HMAC-SHA256); sign test "
+               "requests with 'whk sign'",
+        .reason = WHK_REASON_MALFORMED_HEADER,
     },
     {
         .symptom = "the request has no X-Twilio-Signature header",

@@ -63,9 +63,8 @@ static int pick_hash(const struct whk_request *req, enum whk_hash *hash,
 }
 
 /*
- * Decodes the UTF-8 character at text[*pos] and advances *pos. An invalid
- * or truncated sequence counts as U+FFFD for one byte, as when Node.js
- * decodes a body into a string.
+ * Decodes the UTF-8 character at text[*pos] and advances *pos. The text
+ * is valid UTF-8 (see to_utf8()); a stray byte still decodes as U+FFFD.
  */
 static unsigned long next_char(const unsigned char *text, size_t len,
                                size_t *pos)
@@ -143,6 +142,119 @@ static int compare_params(const void *x, const void *y)
                                      b->value_len);
 }
 
+static void put_char(char *out, size_t *n, unsigned long c)
+{
+    if (c < 0x80) {
+        out[(*n)++] = (char)c;
+    } else if (c < 0x800) {
+        out[(*n)++] = (char)(0xc0 | c >> 6);
+        out[(*n)++] = (char)(0x80 | (c & 0x3f));
+    } else if (c < 0x10000) {
+        out[(*n)++] = (char)(0xe0 | c >> 12);
+        out[(*n)++] = (char)(0x80 | (c >> 6 & 0x3f));
+        out[(*n)++] = (char)(0x80 | (c & 0x3f));
+    } else {
+        out[(*n)++] = (char)(0xf0 | c >> 18);
+        out[(*n)++] = (char)(0x80 | (c >> 12 & 0x3f));
+        out[(*n)++] = (char)(0x80 | (c >> 6 & 0x3f));
+        out[(*n)++] = (char)(0x80 | (c & 0x3f));
+    }
+}
+
+/*
+ * Copies text with each invalid UTF-8 sequence replaced by U+FFFD, by the
+ * WHATWG Encoding Standard's decoder, which Node.js uses: Express hands
+ * twilio-node strings decoded that way, and the SDK signs those. out has
+ * room for 3 * len bytes. Returns the output length.
+ */
+static size_t to_utf8(const unsigned char *text, size_t len, char *out)
+{
+    unsigned long c = 0;
+    size_t needed = 0, seen = 0, n = 0;
+    unsigned char lower = 0x80, upper = 0xbf;
+
+    for (size_t i = 0; i < len; i++) {
+        unsigned char b = text[i];
+
+        if (needed == 0) {
+            if (b < 0x80) {
+                out[n++] = (char)b;
+            } else if (b >= 0xc2 && b <= 0xdf) {
+                needed = 1;
+                c = b & 0x1fu;
+            } else if (b >= 0xe0 && b <= 0xef) {
+                lower = b == 0xe0 ? 0xa0 : 0x80;
+                upper = b == 0xed ? 0x9f : 0xbf;
+                needed = 2;
+                c = b & 0x0fu;
+            } else if (b >= 0xf0 && b <= 0xf4) {
+                lower = b == 0xf0 ? 0x90 : 0x80;
+                upper = b == 0xf4 ? 0x8f : 0xbf;
+                needed = 3;
+                c = b & 0x07u;
+            } else {
+                put_char(out, &n, 0xfffd);
+            }
+            continue;
+        }
+        if (b < lower || b > upper) {
+            /* The sequence ends early; b starts over. */
+            put_char(out, &n, 0xfffd);
+            needed = seen = 0;
+            lower = 0x80;
+            upper = 0xbf;
+            i--;
+            continue;
+        }
+        lower = 0x80;
+        upper = 0xbf;
+        c = c << 6 | (b & 0x3fu);
+        if (++seen == needed) {
+            put_char(out, &n, c);
+            needed = seen = 0;
+        }
+    }
+    if (needed != 0)
+        put_char(out, &n, 0xfffd);
+    return n;
+}
+
+/*
+ * Returns the form parameters as decoded text, in one allocation: the
+ * array, then each key and value converted by to_utf8().
+ */
+static struct whk_param *decoded_params(const struct whk_request *req,
+                                        size_t count)
+{
+    size_t size = count * sizeof(struct whk_param), n = 0;
+    struct whk_param *params;
+    char *text;
+
+    for (size_t i = 0; i < count; i++) {
+        const struct whk_param *p = whk_request_param_at(req, i);
+        size += 3 * (p->key_len + p->value_len) + 2;
+    }
+    params = malloc(size ? size : 1);
+    if (params == NULL)
+        return NULL;
+    text = (char *)(params + count);
+    for (size_t i = 0; i < count; i++) {
+        const struct whk_param *p = whk_request_param_at(req, i);
+
+        params[i].key = text + n;
+        params[i].key_len =
+            to_utf8((const unsigned char *)p->key, p->key_len, text + n);
+        n += params[i].key_len;
+        text[n++] = '\0';
+        params[i].value = text + n;
+        params[i].value_len = to_utf8((const unsigned char *)p->value,
+                                      p->value_len, text + n);
+        n += params[i].value_len;
+        text[n++] = '\0';
+    }
+    return params;
+}
+
 /*
  * Computes base64(HMAC(secret, url + key1 + value1 + key2 + ...)) with
  * keys sorted. A repeated key contributes each distinct value once, values
@@ -155,6 +267,7 @@ static enum whk_status compute(enum whk_hash hash, struct whk_span secret,
                                struct whk_error *err)
 {
     size_t count = with_params ? whk_request_param_count(req) : 0;
+    struct whk_param *params = decoded_params(req, count);
     const struct whk_param **sorted = NULL;
     struct whk_span *parts = NULL;
     unsigned char mac[WHK_DIGEST_MAX_SIZE];
@@ -163,11 +276,11 @@ static enum whk_status compute(enum whk_hash hash, struct whk_span secret,
 
     sorted = malloc((count ? count : 1) * sizeof(*sorted));
     parts = malloc((1 + 2 * count) * sizeof(*parts));
-    if (sorted == NULL || parts == NULL)
+    if (params == NULL || sorted == NULL || parts == NULL)
         goto out;
 
     for (size_t i = 0; i < count; i++)
-        sorted[i] = whk_request_param_at(req, i);
+        sorted[i] = &params[i];
     qsort(sorted, count, sizeof(*sorted), compare_params);
 
     parts[n++] = (struct whk_span){url, strlen(url)};
@@ -190,6 +303,7 @@ static enum whk_status compute(enum whk_hash hash, struct whk_span secret,
 out:
     if (status == WHK_ERR_NO_MEMORY)
         whk_error_set(err, status, "out of memory signing a Twilio request");
+    free(params);
     free(sorted);
     free(parts);
     return status;
@@ -419,6 +533,40 @@ static int match_url(const struct whk_request *req, enum whk_hash hash,
     return found >= 0;
 }
 
+/*
+ * Checks that the signature header is base64 of a digest of the right
+ * size, and notes a repeated header, which frameworks join with ", ".
+ */
+static int well_formed(const struct whk_request *req, enum whk_hash hash,
+                       struct whk_verdict *verdict)
+{
+    const char *received = whk_request_header(req, SIGNATURE_HEADER);
+    unsigned char *bytes = NULL;
+    size_t len = 0;
+    int ok = whk_base64_decode(received, strlen(received),
+                               WHK_BASE64_STANDARD, &bytes, &len,
+                               NULL) == WHK_OK &&
+             len == whk_hash_size(hash);
+
+    whk_free(bytes);
+    if (!ok) {
+        whk_verdict_set(verdict, WHK_INVALID, WHK_REASON_MALFORMED_HEADER,
+                        "%s '%.60s' is not the base64 of an HMAC-%s value "
+                        "(%zu characters ending in '=')",
+                        SIGNATURE_HEADER, received, whk_hash_name(hash),
+                        (whk_hash_size(hash) + 2) / 3 * 4);
+        return 0;
+    }
+    if (whk_request_header_nth(req, SIGNATURE_HEADER, 1) != NULL)
+        whk_verdict_add_note(verdict,
+                             "the request has more than one %s header; whk "
+                             "checks the first, but most frameworks join "
+                             "repeated headers with \", \", which then "
+                             "fails",
+                             SIGNATURE_HEADER);
+    return 1;
+}
+
 static void twilio_verify(void *state, const struct whk_context *ctx,
                           const struct whk_request *req,
                           struct whk_span secret, struct whk_verdict *verdict)
@@ -448,6 +596,8 @@ static void twilio_verify(void *state, const struct whk_context *ctx,
                         SETTINGS_HEADER, algorithm);
         return;
     }
+    if (!well_formed(req, hash, verdict))
+        return;
     url_only = whk_url_query_get(url, "bodySHA256", &present, NULL) ==
                WHK_OK;
     whk_free(present);

@@ -47,7 +47,7 @@ verify --url http://hooks.example.com/sms "$WORK/scheme.http"
 expect_status 1
 expect_out "invalid: X-Twilio-Signature does not match"
 expect_out "  cause: the signature matches $public/sms: the scheme is https, not http"
-expect_out "  fix:   the provider signed $public/sms; verify with --url $public/sms"
+expect_out "  fix:   the provider signed $public/sms; verify with --url '$public/sms'"
 verify --url http://hooks.example.com/sms --json "$WORK/scheme.http"
 expect_status 1
 expect_json status invalid
@@ -56,7 +56,7 @@ expect_json reason mismatch
 expect_json url http://hooks.example.com/sms
 expect_json matching_url "$public/sms"
 expect_json_contains cause "the scheme is https, not http"
-expect_json_contains fix "verify with --url $public/sms"
+expect_json_contains fix "verify with --url '$public/sms'"
 
 cli_case "scheme: https given, http signed"
 sign http://hooks.example.com/sms "$form"
@@ -130,7 +130,7 @@ write_request "$WORK/query.http" POST "/sms?tenant=42&lang=en" "$form" \
 verify --url "$public/sms" "$WORK/query.http"
 expect_status 1
 expect_out "  cause: the signature matches $public/sms?tenant=42&lang=en: the path and query are '/sms?tenant=42&lang=en' (the request target), not '/sms'"
-expect_out "  fix:   the provider signed $public/sms?tenant=42&lang=en; verify with --url $public/sms?tenant=42&lang=en"
+expect_out "  fix:   the provider signed $public/sms?tenant=42&lang=en; verify with --url '$public/sms?tenant=42&lang=en'"
 verify --url "$public/sms" --json "$WORK/query.http"
 expect_json matching_url "$public/sms?tenant=42&lang=en"
 
@@ -167,7 +167,7 @@ cli_case "host: public URL given, local Host header (valid, hint)"
 verify --url https://abc.tunnel.example/sms "$WORK/forwarded.http"
 expect_status 0
 expect_out "valid: "
-expect_out "  hint:  the request arrived with Host: localhost:3000, but the provider signed https://abc.tunnel.example/sms"
+expect_out "  hint:  the request arrived with Host: localhost:3000, but its signature was verified against https://abc.tunnel.example/sms"
 verify --url https://abc.tunnel.example/sms --json "$WORK/forwarded.http"
 expect_json status valid
 expect_json_contains hints "Host: localhost:3000"
@@ -303,6 +303,25 @@ expect_json status invalid
 expect_json reason missing_header
 expect_json matching_url null
 
+cli_case "header: X-Twilio-Signature that is not base64 of a digest"
+for bad in '!!!notbase64' 'c2hvcnQ=' ''; do
+    write_request "$WORK/malformed.http" POST /sms "$form" \
+        "Host: hooks.example.com" "$form_type" "X-Twilio-Signature: $bad"
+    verify --url "$public/sms" --json "$WORK/malformed.http"
+    expect_status 1
+    expect_json reason malformed_header
+    expect_json_contains message "is not the base64 of an HMAC-SHA-1 value (28 characters"
+done
+
+cli_case "header: two X-Twilio-Signature headers"
+sign "$public/sms" "$form"
+write_request "$WORK/twice.http" POST /sms "$form" \
+    "Host: hooks.example.com" "$form_type" "X-Twilio-Signature: $SIG" \
+    "X-Twilio-Signature: AAAAAAAAAAAAAAAAAAAAAAAAAAA="
+verify --url "$public/sms" "$WORK/twice.http"
+expect_status 0
+expect_out "note:  the request has more than one X-Twilio-Signature header"
+
 cli_case "no --url: rebuilt from Host and X-Forwarded-Proto"
 write_request "$WORK/proxied.http" POST /sms "$form" \
     "Host: hooks.example.com" "X-Forwarded-Proto: https" "$form_type" \
@@ -349,6 +368,41 @@ verify "$WORK/hostless.http"
 expect_status 2
 expect_err "whk: error: no public URL: pass --url"
 expect_out_empty
+
+cli_case "no --url: X-Forwarded-Proto in capitals"
+sign "$public/sms" "$form"
+write_request "$WORK/caps.http" POST /sms "$form" \
+    "Host: hooks.example.com" "X-Forwarded-Proto: HTTPS" "$form_type" \
+    "X-Twilio-Signature: $SIG"
+verify "$WORK/caps.http"
+expect_status 0
+expect_err "using $public/sms, rebuilt from the Host and X-Forwarded-Proto headers"
+
+cli_case "no --url: a local Host header gets a warning"
+write_request "$WORK/local.http" POST /sms "$form" \
+    "Host: localhost:3000" "$form_type" "X-Twilio-Signature: $SIG"
+verify "$WORK/local.http"
+expect_status 1
+expect_err "the Host header names this machine (localhost:3000)"
+expect_out "  cause: no variant of the URL"
+
+cli_case "fragment: --url has one the provider did not sign"
+verify --url "$public/sms#rc=3" "$WORK/caps.http"
+expect_status 1
+expect_out "  cause: the signature matches $public/sms: the path and query are '/sms' (no fragment), not '/sms#rc=3'"
+
+cli_case "wrong secret: no variant matches"
+run env DIAG_OTHER=0000000000000000000000000000000f "$WHK" verify -p twilio \
+    --secret-env DIAG_OTHER --url "$public/sms" "$WORK/caps.http"
+expect_status 1
+expect_out "  cause: no variant of the URL, the secret's whitespace or the form values matches, so the secret is the likely cause"
+
+cli_case "host: Host with the default port is the same host (no hint)"
+write_request "$WORK/port443.http" POST /sms "$form" \
+    "Host: hooks.example.com:443" "$form_type" "X-Twilio-Signature: $SIG"
+verify --url "$public/sms" "$WORK/port443.http"
+expect_status 0
+expect_out_lacks "hint:"
 
 cli_case "no output contains a secret"
 expect_no_leak "$DIAG_SECRET" "$ACCOUNT_SID"

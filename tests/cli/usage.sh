@@ -156,7 +156,7 @@ cli_case "verify with a file and --data"
 run "$WHK" verify -p twilio --secret-env USAGE_SECRET --url "$url" \
     --data Body=hi a.http
 expect_status 2
-expect_err "whk: error: give one request source: a FILE, --data or --sample"
+expect_err "whk: error: give one request source: a FILE or --data"
 
 cli_case "verify --now that is not a number"
 run "$WHK" verify -p twilio --now soon --data Body=hi
@@ -217,7 +217,7 @@ cli_case "sign --curl with a target that is not a URL"
 run "$WHK" sign -p twilio --secret-env USAGE_SECRET --url "$url" \
     --data "Body=hi" --curl localhost
 expect_status 2
-expect_err "whk: error: --curl 'localhost' is not an absolute URL"
+expect_err "whk: error: --curl 'localhost' is not an http:// or https:// URL"
 
 cli_case "no output contains a secret"
 expect_no_leak "$USAGE_SECRET"

@@ -119,6 +119,11 @@ static const struct {
      "invalid base64"},
     {"{\"method\":\"POST\",\"target\":\"/\",\"body\":5}\n", NULL,
      "must be strings"},
+    {"{\"method\":\"POST\",\"target\":\"/\",\"body\":\"a\","
+     "\"body_base64\":\"YQ==\"}\n",
+     NULL, "not both"},
+    {"{\"method\":\"POST\",\"method\":\"PUT\",\"target\":\"/\"}\n", NULL,
+     "duplicate object key"},
 };
 
 START_TEST(capture_rejects_malformed)

@@ -143,6 +143,18 @@ START_TEST(registry_missing_folder_is_empty)
 }
 END_TEST
 
+START_TEST(registry_file_as_folder)
+{
+    struct whk_registry *reg = NULL;
+    const char *file = whkt_write_file(first, "notes.txt", "x");
+
+    ck_assert_int_eq(whk_registry_open(&reg, file, plugins, NULL), WHK_OK);
+    ck_assert_uint_eq(whk_registry_count(reg), 0);
+    ck_assert_ptr_nonnull(problem_with(reg, "not a folder"));
+    whk_registry_free(reg);
+}
+END_TEST
+
 START_TEST(registry_environment_override)
 {
     struct whk_registry *reg = NULL;
@@ -185,6 +197,7 @@ int main(void)
     tcase_add_loop_test(tc, registry_reports_malformed_entries, 0,
                         (int)(sizeof(bad_entries) / sizeof(bad_entries[0])));
     tcase_add_test(tc, registry_missing_folder_is_empty);
+    tcase_add_test(tc, registry_file_as_folder);
     tcase_add_test(tc, registry_environment_override);
     tcase_add_test(tc, registry_default_finds_build_tree);
     suite_add_tcase(suite, tc);

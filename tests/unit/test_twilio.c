@@ -153,8 +153,10 @@ START_TEST(twilio_verify_rejects_tampering)
                            case_signature((size_t)_i));
     ck_assert_int_eq(verify(req, wrong), WHK_INVALID);
 
+    /* The first byte: an invalid byte in a value could change into
+     * another that decodes to U+FFFD as well. */
     body = strdup(whk_request_body(req, &len));
-    body[len - 2] ^= 1;
+    body[0] ^= 1;
     whk_request_set_body(req, body, len);
     ck_assert_int_eq(verify(req, token), WHK_INVALID);
     free(body);

@@ -46,9 +46,9 @@ class Whk {
     return { args: ['--secret-file', file], env };
   }
 
-  run(args, env) {
+  run(args, env, input) {
     const result = childProcess.spawnSync(this.binary, args, {
-      env, encoding: 'utf8', timeout: 30000, maxBuffer: 16 << 20,
+      env, encoding: 'utf8', timeout: 30000, maxBuffer: 16 << 20, input,
     });
     // A sanitizer report exits 1 by default, the status whk verify uses
     // for "invalid", so the report's text marks the run instead.
@@ -73,7 +73,8 @@ class Whk {
 
   /*
    * Returns the arguments that give whk sign the case's request: headers,
-   * then the body as --data TEXT or --data @FILE.
+   * then the body as --data TEXT, --data @FILE, or --data @- for a body
+   * larger than one argument may be (128 KiB), which then goes to stdin.
    */
   requestArgs(c, useFile) {
     const args = ['--url', c.url, '-H', `Content-Type: ${c.contentType}`];
@@ -82,6 +83,8 @@ class Whk {
     // A body that starts with '@' would name a file: send it as one.
     if (useFile || c.bodyText.startsWith('@'))
       args.push('--data', '@' + this.writeFile('body', c.body));
+    else if (c.body.length > 100 * 1024)
+      args.push('--data', '@-');
     else
       args.push('--data', c.bodyText);
     return args;
@@ -118,7 +121,7 @@ class Whk {
     const secret = this.secretOptions(c);
     return this.run(['sign', '--provider', 'twilio', ...secret.args,
                      ...this.requestArgs(c, useFile), '--curl', target],
-                    secret.env);
+                    secret.env, c.body);
   }
 }
 
