@@ -116,7 +116,7 @@ struct whkp_secret {
  */
 int whkp_secret_load(const char *env, const char *file,
                      const char *default_env, struct whkp_secret *secret);
-/* Where a command was told to read the secret or key from. */
+/* Sources of the secret or key that a command's options name. */
 struct whkp_secret_options {
     const char *env;      /* --secret-env */
     const char *file;     /* --secret-file */
@@ -176,8 +176,9 @@ int whkp_request_options_add_header(struct whkp_request_options *opts,
 void whkp_request_options_clear(struct whkp_request_options *opts);
 
 /*
- * Builds the request from the options. *url_source tells where the URL
- * came from, for messages. Prints errors and returns an exit status.
+ * Builds the request from the options, with the public URL chosen as
+ * resolve_url() in input.c describes. Prints errors and returns an exit
+ * status.
  */
 int whkp_build_request(const struct whkp_request_options *opts,
                        const struct whk_descriptor *descriptor,
@@ -265,7 +266,7 @@ struct whkp_project {
     int port;          /* the app's local port, 0 when unset */
     char *path;        /* the webhook's local path, "/..." */
     char *public_url;  /* public base URL the provider requests */
-    char *secret_env;  /* variable that holds the secret */
+    char *secret_env;  /* variable that contains the secret */
     char *tunnel;      /* tunnel tool: "ngrok", "cloudflared", ... */
     char *subdomain;
 };

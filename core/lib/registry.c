@@ -52,7 +52,7 @@ static int is_file(const char *path)
 }
 
 /*
- * Returns the folder that holds libwhk itself, found through dladdr(), so
+ * Returns the folder that contains libwhk itself, found through dladdr(), so
  * that a build tree or an install in any prefix finds its own plugins.
  */
 static char *library_directory(void)
@@ -508,8 +508,8 @@ static enum whk_status read_directory(struct whk_registry *reg,
     if (handle == NULL) {
         struct stat st;
 
-        /* A folder that does not exist holds no providers; a file named as
-         * a folder is a mistake worth reporting. */
+        /* A missing folder has no providers, but a file named as a folder
+         * is a mistake worth reporting. */
         if (stat(dir, &st) == 0 && !S_ISDIR(st.st_mode))
             add_problem(reg, whkp_format("%s: not a folder; the providers "
                                          "path names folders of JSON files",
