@@ -54,11 +54,12 @@ static void print_provider_json(const struct whk_registry *registry)
         const struct whk_entry *e = whk_registry_at(registry, i);
 
         json_array_append_new(
-            list, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s?}", "name",
+            list, json_pack("{s:s, s:s, s:s, s:s, s:s?, s:s?, s:b}", "name",
                             whk_entry_name(e), "title", whk_entry_title(e),
                             "summary", whk_entry_summary(e), "module",
                             whk_entry_module(e), "file", whk_entry_file(e),
-                            "plugin", whk_entry_module_path(e)));
+                            "plugin", whk_entry_module_path(e), "preloaded",
+                            whk_entry_preloaded(e)));
     }
     text = json_dumps(list, JSON_INDENT(2));
     if (text != NULL)
@@ -84,10 +85,15 @@ static void print_provider_table(const struct whk_registry *registry)
            "SUMMARY");
     for (size_t i = 0; i < count; i++) {
         const struct whk_entry *e = whk_registry_at(registry, i);
+        const char *mark = "";
 
+        if (whk_entry_preloaded(e))
+            mark = " (built in)";
+        else if (whk_entry_module_path(e) == NULL)
+            mark = " (plugin missing)";
         whkp_printf("%-*s  %-*s  %s%s\n", name_width, whk_entry_name(e),
-               title_width, whk_entry_title(e), whk_entry_summary(e),
-               whk_entry_module_path(e) ? "" : " (plugin missing)");
+                    title_width, whk_entry_title(e), whk_entry_summary(e),
+                    mark);
     }
 }
 
