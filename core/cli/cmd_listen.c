@@ -30,7 +30,14 @@ static const char usage[] =
     "                          (default: whk.json's; else rebuilt from Host\n"
     "                          and X-Forwarded-Proto)\n"
     "      --secret-env VAR    read the secret from environment variable VAR\n"
-    "      --secret-file FILE  read the secret from FILE\n"
+    "      --secret-file FILE  read the secret from FILE; for key-pair\n"
+    "                          providers (discord, sendgrid) the public key\n"
+    "                          as the dashboard shows it\n"
+    "      --key-file FILE     verify with the PEM key in FILE (public, or\n"
+    "                          private: its public half is used), for\n"
+    "                          key-pair providers only\n"
+    "      --tolerance SECONDS timestamp tolerance, for schemes with one\n"
+    "                          (default: the provider's)\n"
     "      --no-enforce        forward invalid deliveries too (default: 403)\n"
     "      --capture FILE      capture log (default " WHKP_CAPTURE_FILE ")\n"
     "      --no-sync           do not flush each record to disk (faster)\n"
@@ -46,7 +53,7 @@ static const char usage[] =
     "(secret unset, plugin missing, port in use).\n";
 
 enum { OPT_PORT = 256, OPT_FORWARD, OPT_PUBLIC_URL, OPT_SECRET_ENV,
-       OPT_SECRET_FILE, OPT_NO_ENFORCE, OPT_CAPTURE, OPT_NO_SYNC,
+       OPT_SECRET_FILE, OPT_KEY_FILE, OPT_TOLERANCE, OPT_NO_ENFORCE, OPT_CAPTURE, OPT_NO_SYNC,
        OPT_MAX_BODY, OPT_IDLE_TIMEOUT, OPT_UPSTREAM_TIMEOUT };
 
 static const struct option options[] = {
@@ -56,6 +63,8 @@ static const struct option options[] = {
     {"public-url", required_argument, NULL, OPT_PUBLIC_URL},
     {"secret-env", required_argument, NULL, OPT_SECRET_ENV},
     {"secret-file", required_argument, NULL, OPT_SECRET_FILE},
+    {"key-file", required_argument, NULL, OPT_KEY_FILE},
+    {"tolerance", required_argument, NULL, OPT_TOLERANCE},
     {"no-enforce", no_argument, NULL, OPT_NO_ENFORCE},
     {"capture", required_argument, NULL, OPT_CAPTURE},
     {"no-sync", no_argument, NULL, OPT_NO_SYNC},
@@ -73,7 +82,9 @@ struct listen_args {
     const char *public_url;
     const char *secret_env;
     const char *secret_file;
+    const char *key_file;
     const char *capture;
+    int64_t tolerance; /* -1: the provider's */
     int port; /* -1 when not given */
     int enforce;
     int sync;
@@ -151,6 +162,11 @@ static int parse_option(int opt, struct listen_args *args)
     case OPT_SECRET_FILE:
         args->secret_file = optarg;
         return 1;
+    case OPT_KEY_FILE:
+        args->key_file = optarg;
+        return 1;
+    case OPT_TOLERANCE:
+        return whkp_parse_seconds("--tolerance", optarg, &args->tolerance);
     case OPT_NO_ENFORCE:
         args->enforce = 0;
         return 1;
@@ -179,6 +195,7 @@ static int parse_args(int argc, char **argv, struct listen_args *args)
     int opt;
 
     args->port = -1;
+    args->tolerance = -1;
     args->enforce = 1;
     args->sync = 1;
     args->capture = WHKP_CAPTURE_FILE;
@@ -223,7 +240,12 @@ static void print_banner(const struct whkp_listener *l,
     whkp_printf("listening on http://127.0.0.1:%d%s for %s deliveries\n", port,
            whkp_server_has_ipv6(server) ? " and [::1]" : "",
            whk_provider_name(l->provider));
-    if (l->public_base != NULL)
+    if (!(l->descriptor->flags & WHK_SIGNS_URL))
+        whkp_printf("  verifying each signature over the request's raw "
+                    "body; %s does not sign the URL\n",
+                    l->descriptor->title ? l->descriptor->title
+                                         : l->descriptor->name);
+    else if (l->public_base != NULL)
         whkp_printf("  verifying against %s followed by each request target\n",
                l->public_base);
     else
@@ -276,6 +298,9 @@ static int prepare(const struct listen_args *args,
                    struct whkp_listener *l)
 {
     const struct whk_descriptor *d = whk_provider_descriptor(provider);
+    struct whkp_secret_options sources = {args->secret_env,
+                                          args->secret_file, args->key_file,
+                                          project->secret_env};
     struct whk_error err = {0};
     int status;
 
@@ -285,15 +310,15 @@ static int prepare(const struct listen_args *args,
     l->forward = args->forward;
     l->enforce = args->enforce;
     l->quiet = args->quiet;
+    l->tolerance = args->tolerance;
     l->upstream_timeout_ms = (long)args->upstream_timeout * 1000;
     if (!check_url("--public-url", l->public_base) ||
         !check_url("--forward", l->forward))
         return WHKP_EXIT_USAGE;
 
-    status = whkp_secret_load(args->secret_env, args->secret_file,
-                              project->secret_env ? project->secret_env
-                                                  : d->secret.env,
-                              &l->secret);
+    status = whkp_secret_load_for(d, &sources, 0, &l->secret);
+    if (status == WHKP_EXIT_OK)
+        status = whkp_secret_check(provider, &l->secret, 0);
     if (status != WHKP_EXIT_OK)
         return status;
     if (whkp_capture_open(args->capture, args->sync, &l->capture, &err) !=
@@ -349,7 +374,7 @@ static int serve(const struct listen_args *args, struct whkp_listener *l,
     print_banner(l, server, args->capture);
     if (l->forward == NULL)
         whkp_challenge_announce(l->descriptor);
-    if (l->public_base == NULL)
+    if (l->public_base == NULL && (l->descriptor->flags & WHK_SIGNS_URL))
         whkp_warning("no public URL: set it with 'whk init --public-url "
                      "URL' or --public-url, or signatures made for the "
                      "tunnel's URL may not verify");

@@ -54,11 +54,12 @@ static void print_provider_json(const struct whk_registry *registry)
         const struct whk_entry *e = whk_registry_at(registry, i);
 
         json_array_append_new(
-            list, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s?}", "name",
+            list, json_pack("{s:s, s:s, s:s, s:s, s:s?, s:s?, s:b}", "name",
                             whk_entry_name(e), "title", whk_entry_title(e),
                             "summary", whk_entry_summary(e), "module",
                             whk_entry_module(e), "file", whk_entry_file(e),
-                            "plugin", whk_entry_module_path(e)));
+                            "plugin", whk_entry_module_path(e), "preloaded",
+                            whk_entry_preloaded(e)));
     }
     text = json_dumps(list, JSON_INDENT(2));
     if (text != NULL)
@@ -84,10 +85,15 @@ static void print_provider_table(const struct whk_registry *registry)
            "SUMMARY");
     for (size_t i = 0; i < count; i++) {
         const struct whk_entry *e = whk_registry_at(registry, i);
+        const char *mark = "";
 
+        if (whk_entry_preloaded(e))
+            mark = " (built in)";
+        else if (whk_entry_module_path(e) == NULL)
+            mark = " (plugin missing)";
         whkp_printf("%-*s  %-*s  %s%s\n", name_width, whk_entry_name(e),
-               title_width, whk_entry_title(e), whk_entry_summary(e),
-               whk_entry_module_path(e) ? "" : " (plugin missing)");
+                    title_width, whk_entry_title(e), whk_entry_summary(e),
+                    mark);
     }
 }
 
@@ -273,6 +279,20 @@ static json_t *challenges_json(const struct whk_descriptor *d)
     return list;
 }
 
+/* A sample as JSON, with its extra headers as "Name: value" strings. */
+static json_t *sample_json(const struct whk_sample *s)
+{
+    json_t *headers = json_array();
+
+    for (const char *const *h = s->headers; h && *h; h++)
+        json_array_append_new(headers, json_string(*h));
+    return json_pack("{s:s, s:s?, s:s?, s:s?, s:s?, s:o, s:s?}", "name",
+                     s->name, "description", s->description, "method",
+                     s->method, "path_suffix", s->path_suffix,
+                     "content_type", s->content_type, "headers", headers,
+                     "body", s->body);
+}
+
 static json_t *descriptor_json(const struct whk_provider *provider)
 {
     const struct whk_descriptor *d = whk_provider_descriptor(provider);
@@ -288,12 +308,7 @@ static json_t *descriptor_json(const struct whk_provider *provider)
                               f->section, "name", f->name, "value", f->value,
                               "note", f->note, "optional", f->optional));
     for (const struct whk_sample *s = d->samples; s && s->name; s++)
-        json_array_append_new(
-            samples,
-            json_pack("{s:s, s:s?, s:s?, s:s?, s:s?, s:s?}", "name", s->name,
-                      "description", s->description, "method", s->method,
-                      "path_suffix", s->path_suffix, "content_type",
-                      s->content_type, "body", s->body));
+        json_array_append_new(samples, sample_json(s));
     for (const struct whk_key *k = d->idempotency_keys; k && k->name; k++)
         json_array_append_new(keys, json_pack("{s:s, s:s}", "source",
                                               key_source_name(k->source),

@@ -26,7 +26,10 @@ static const char usage[] =
     "      --public-url URL    public base URL for --resign (default:\n"
     "                          whk.json's, else the record's URL)\n"
     "      --secret-env VAR    read the secret from environment variable VAR\n"
-    "      --secret-file FILE  read the secret from FILE\n"
+    "      --secret-file FILE  read the secret (or PEM private key) from FILE\n"
+    "      --key-file FILE     sign with the PEM private key in FILE, for\n"
+    "                          providers that sign with a key pair (discord,\n"
+    "                          sendgrid)\n"
     "      --timeout SECONDS   wait this long for the answer (default 30)\n"
     "      --json              print the result as JSON\n"
     "  -h, --help              show this help\n"
@@ -35,7 +38,8 @@ static const char usage[] =
     "usage or input error, 3 environment error (endpoint unreachable).\n";
 
 enum { OPT_LAST = 256, OPT_TARGET, OPT_CAPTURE, OPT_RESIGN, OPT_PUBLIC_URL,
-       OPT_SECRET_ENV, OPT_SECRET_FILE, OPT_TIMEOUT, OPT_JSON };
+       OPT_SECRET_ENV, OPT_SECRET_FILE, OPT_KEY_FILE, OPT_TIMEOUT,
+       OPT_JSON };
 
 static const struct option options[] = {
     {"last", no_argument, NULL, OPT_LAST},
@@ -46,6 +50,7 @@ static const struct option options[] = {
     {"public-url", required_argument, NULL, OPT_PUBLIC_URL},
     {"secret-env", required_argument, NULL, OPT_SECRET_ENV},
     {"secret-file", required_argument, NULL, OPT_SECRET_FILE},
+    {"key-file", required_argument, NULL, OPT_KEY_FILE},
     {"timeout", required_argument, NULL, OPT_TIMEOUT},
     {"json", no_argument, NULL, OPT_JSON},
     {"help", no_argument, NULL, 'h'},
@@ -62,6 +67,7 @@ struct replay_args {
     const char *public_url;
     const char *secret_env;
     const char *secret_file;
+    const char *key_file;
     int64_t timeout;
     int json;
 };
@@ -92,6 +98,9 @@ static int parse_option(int opt, struct replay_args *args)
         return 1;
     case OPT_SECRET_FILE:
         args->secret_file = optarg;
+        return 1;
+    case OPT_KEY_FILE:
+        args->key_file = optarg;
         return 1;
     case OPT_TIMEOUT:
         if (!whkp_parse_seconds("--timeout", optarg, &args->timeout))
@@ -196,58 +205,78 @@ static char *destination(const struct replay_args *args,
     return url;
 }
 
-/* Replaces the signature with one for the public URL. */
+/* Replaces the record's signature headers with a new signature. */
+static int sign_record(const struct replay_args *args,
+                       const struct whk_provider *provider,
+                       const struct whkp_secret *secret,
+                       struct whkp_record *record, const char *url)
+{
+    const struct whk_descriptor *d = whk_provider_descriptor(provider);
+    struct whk_context *ctx = whk_context_new();
+    struct whk_error err = {0};
+    int ok;
+
+    for (const char *const *h = d->signature_headers; h && *h; h++)
+        whk_request_remove_header(record->request, *h);
+    ok = ctx != NULL &&
+         (url == NULL ||
+          whk_request_set_url(record->request, url) == WHK_OK) &&
+         whk_provider_sign(provider, ctx, record->request,
+                           whkp_secret_span(secret), &err) == WHK_OK;
+    whk_context_free(ctx);
+    if (!ok) {
+        whkp_error("cannot sign record %s%s%s: %s", record->id,
+                   url ? " for " : "", url ? url : "",
+                   err.text[0] ? err.text : "out of memory");
+        return WHKP_EXIT_ENV;
+    }
+    if (!args->json && url != NULL)
+        whkp_note("re-signed record %s for %s", record->id, url);
+    else if (!args->json)
+        whkp_note("re-signed record %s", record->id);
+    return WHKP_EXIT_OK;
+}
+
+/*
+ * Replaces the signature with one made now, for the public URL. A
+ * provider that does not sign the URL needs none.
+ */
 static int resign(const struct replay_args *args,
                   const struct whkp_project *project,
                   struct whkp_record *record)
 {
     struct whk_registry *registry = NULL;
     struct whk_provider *provider = NULL;
-    struct whk_context *ctx = NULL;
     struct whkp_secret secret = {0};
-    struct whk_error err = {0};
-    const struct whk_descriptor *d;
+    struct whkp_secret_options sources = {args->secret_env,
+                                          args->secret_file, args->key_file,
+                                          project->secret_env};
+    const char *name = args->provider ? args->provider : record->provider;
     const char *base = args->public_url ? args->public_url
                                         : project->public_url;
     char *url = base ? whkp_public_url(base, record->target)
                      : (record->url ? strdup(record->url) : NULL);
+    const struct whk_descriptor *d;
     int status;
-
-    if (url == NULL) {
-        whkp_error("no public URL to sign for: pass --public-url URL, or "
-                   "set it with 'whk init --public-url URL'");
-        return WHKP_EXIT_USAGE;
-    }
-    const char *name = args->provider ? args->provider : record->provider;
 
     status = whkp_load_provider(name ? name : project->provider, &registry,
                                 &provider);
     if (status != WHKP_EXIT_OK)
         goto out;
     d = whk_provider_descriptor(provider);
-    status = whkp_secret_load(args->secret_env, args->secret_file,
-                              project->secret_env ? project->secret_env
-                                                  : d->secret.env,
-                              &secret);
-    if (status != WHKP_EXIT_OK)
-        goto out;
-
-    for (const char *const *h = d->signature_headers; h && *h; h++)
-        whk_request_remove_header(record->request, *h);
-    ctx = whk_context_new();
-    if (ctx == NULL || whk_request_set_url(record->request, url) != WHK_OK ||
-        whk_provider_sign(provider, ctx, record->request,
-                          whkp_secret_span(&secret), &err) != WHK_OK) {
-        whkp_error("cannot sign record %s for %s: %s", record->id, url,
-                   err.text[0] ? err.text : "out of memory");
-        status = WHKP_EXIT_ENV;
+    if (url == NULL && (d->flags & WHK_SIGNS_URL)) {
+        whkp_error("no public URL to sign for: pass --public-url URL, or "
+                   "set it with 'whk init --public-url URL'");
+        status = WHKP_EXIT_USAGE;
         goto out;
     }
-    if (!args->json)
-        whkp_note("re-signed record %s for %s", record->id, url);
+    status = whkp_secret_load_for(d, &sources, 1, &secret);
+    if (status == WHKP_EXIT_OK)
+        status = whkp_secret_check(provider, &secret, 1);
+    if (status == WHKP_EXIT_OK)
+        status = sign_record(args, provider, &secret, record, url);
 
 out:
-    whk_context_free(ctx);
     whkp_secret_clear(&secret);
     whk_provider_free(provider);
     whk_registry_free(registry);

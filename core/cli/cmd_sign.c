@@ -161,28 +161,6 @@ static int parse_args(int argc, char **argv, struct sign_args *args)
     return WHKP_EXIT_OK;
 }
 
-/* Rejects a secret with surrounding whitespace, almost always a mistake. */
-static int check_whitespace(const struct whkp_secret *secret)
-{
-    const char *data = secret->data;
-    size_t len = secret->len;
-    const char *where;
-
-    if (len > 0 && data[len - 1] == '\n')
-        where = "ends with a newline";
-    else if (len > 0 && strchr(" \t\r", data[len - 1]))
-        where = "ends with whitespace";
-    else if (len > 0 && strchr(" \t\r\n", data[0]))
-        where = "starts with whitespace";
-    else
-        return WHKP_EXIT_OK;
-    whkp_error("the secret from %s %s; providers sign with the secret "
-               "alone, so remove the whitespace (write files with printf "
-               "'%%s', not echo)",
-               secret->source, where);
-    return WHKP_EXIT_ENV;
-}
-
 /* Returns 1 when header line index of after is absent from before. */
 static int is_new_line(const struct whk_request *before,
                        const struct whk_request *after, size_t index)
@@ -391,7 +369,6 @@ static int run(struct sign_args *args)
     struct whk_provider *provider = NULL;
     struct whk_request *req = NULL, *before = NULL;
     struct whkp_secret secret = {0};
-    struct whk_error err = {0};
     struct whkp_secret_options sources = {
         args->secret_env, args->secret_file, args->key_file, NULL};
     const struct whk_descriptor *d;
@@ -426,19 +403,10 @@ static int run(struct sign_args *args)
 
     sources.default_env = project.secret_env;
     status = whkp_secret_load_for(d, &sources, 1, &secret);
-    /* A PEM key ends with a newline; key-pair plugins check their keys. */
-    if (status == WHKP_EXIT_OK && d->secret.kind == WHK_SECRET_SHARED)
-        status = check_whitespace(&secret);
+    if (status == WHKP_EXIT_OK)
+        status = whkp_secret_check(provider, &secret, 1);
     if (status != WHKP_EXIT_OK)
         goto out;
-    if (whk_provider_check_secret(provider, whkp_secret_span(&secret), 1,
-                                  &err) != WHK_OK) {
-        whkp_error("the %s from %s: %s",
-                   d->secret.kind == WHK_SECRET_PUBLIC_KEY ? "key" : "secret",
-                   secret.source, err.text);
-        status = WHKP_EXIT_ENV;
-        goto out;
-    }
 
     before = whk_request_copy(req);
     url_before = strdup(whk_request_url(req));

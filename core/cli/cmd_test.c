@@ -15,10 +15,11 @@ static const char usage[] =
     "Sends each of the provider's samples, signed for the public URL, to the\n"
     "local endpoint and checks the answer: a 2xx status, the content type\n"
     "and body format the provider expects, and a latency under its timeout.\n"
-    "Then checks that the endpoint rejects a forged signature and a missing\n"
-    "signature header, and, without --sample, that it answers the endpoint\n"
-    "challenges the provider sends (Twitter's CRC, Dropbox's challenge,\n"
-    "Meta's hub.challenge and others) as the provider expects.\n"
+    "Then checks that the endpoint rejects a forged signature, a missing\n"
+    "signature header and, for schemes with a timestamp tolerance, a\n"
+    "timestamp beyond it; and, without --sample, that it answers the\n"
+    "endpoint challenges the provider sends (Twitter's CRC, Dropbox's\n"
+    "challenge, Meta's hub.challenge and others) as the provider expects.\n"
     "\n"
     "  -p, --provider NAME     provider (default: the only one in whk.json)\n"
     "      --target URL        local endpoint (default from whk.json:\n"
@@ -28,18 +29,30 @@ static const char usage[] =
     "                          whk.json's; else the target URL)\n"
     "      --sample NAME       send only this sample\n"
     "      --secret-env VAR    read the secret from environment variable VAR\n"
-    "      --secret-file FILE  read the secret from FILE\n"
+    "      --secret-file FILE  read the secret (or PEM private key) from FILE\n"
+    "      --key-file FILE     sign with the PEM private key in FILE, for\n"
+    "                          providers that sign with a key pair (discord,\n"
+    "                          sendgrid); the endpoint must trust its public\n"
+    "                          half\n"
+    "      --tolerance SECONDS timestamp tolerance the endpoint applies; the\n"
+    "                          stale-timestamp probe is signed an hour beyond\n"
+    "                          it (default: the provider's, if it has one;\n"
+    "                          0 sends no such probe)\n"
     "      --timeout-ms MS     judge latency against MS milliseconds instead\n"
     "                          of the provider's timeout\n"
-    "      --no-probes         skip the forged and unsigned requests\n"
+    "      --no-probes         skip the forged, unsigned and stale requests\n"
     "      --json              print the results as JSON\n"
     "  -h, --help              show this help\n"
     "\n"
     "Exit status: 0 every check passed, 1 a check failed, 2 usage error,\n"
     "3 environment error (secret unset, endpoint unreachable).\n";
 
+/* The largest --tolerance, so the stale probe stays a plausible time. */
+#define MAX_TOLERANCE (366 * 86400)
+
 enum { OPT_TARGET = 256, OPT_PUBLIC_URL, OPT_SAMPLE, OPT_SECRET_ENV,
-       OPT_SECRET_FILE, OPT_TIMEOUT_MS, OPT_NO_PROBES, OPT_JSON };
+       OPT_SECRET_FILE, OPT_KEY_FILE, OPT_TOLERANCE, OPT_TIMEOUT_MS,
+       OPT_NO_PROBES, OPT_JSON };
 
 static const struct option options[] = {
     {"provider", required_argument, NULL, 'p'},
@@ -48,6 +61,8 @@ static const struct option options[] = {
     {"sample", required_argument, NULL, OPT_SAMPLE},
     {"secret-env", required_argument, NULL, OPT_SECRET_ENV},
     {"secret-file", required_argument, NULL, OPT_SECRET_FILE},
+    {"key-file", required_argument, NULL, OPT_KEY_FILE},
+    {"tolerance", required_argument, NULL, OPT_TOLERANCE},
     {"timeout-ms", required_argument, NULL, OPT_TIMEOUT_MS},
     {"no-probes", no_argument, NULL, OPT_NO_PROBES},
     {"json", no_argument, NULL, OPT_JSON},
@@ -62,6 +77,8 @@ struct test_args {
     const char *sample;
     const char *secret_env;
     const char *secret_file;
+    const char *key_file;
+    int64_t tolerance;  /* -1: the provider's */
     int64_t timeout_ms; /* -1: the provider's */
     int probes;
     int json;
@@ -88,6 +105,19 @@ static int parse_option(int opt, struct test_args *args)
     case OPT_SECRET_FILE:
         args->secret_file = optarg;
         return 1;
+    case OPT_KEY_FILE:
+        args->key_file = optarg;
+        return 1;
+    case OPT_TOLERANCE:
+        if (!whkp_parse_seconds("--tolerance", optarg, &args->tolerance))
+            return 0;
+        if (args->tolerance > MAX_TOLERANCE) {
+            whkp_error("--tolerance '%s' must be at most %d seconds (366 "
+                       "days)",
+                       optarg, MAX_TOLERANCE);
+            return 0;
+        }
+        return 1;
     case OPT_TIMEOUT_MS:
         if (!whk_parse_int64(optarg, strlen(optarg), &args->timeout_ms) ||
             args->timeout_ms < 1 || args->timeout_ms > 3600000) {
@@ -111,6 +141,7 @@ static int parse_args(int argc, char **argv, struct test_args *args)
 {
     int opt;
 
+    args->tolerance = -1;
     args->timeout_ms = -1;
     args->probes = 1;
     optind = 1;
@@ -181,7 +212,7 @@ static int resolve_public(const struct test_args *args,
 
     if (base == NULL) {
         t->public_url = strdup(t->target);
-        if (!args->json)
+        if (!args->json && (t->descriptor->flags & WHK_SIGNS_URL))
             whkp_warning("no public URL: signing for the target %s itself; "
                          "an app that validates against its public URL "
                          "rejects these (set it with 'whk init "
@@ -204,19 +235,22 @@ static int setup(const struct test_args *args, struct whkp_tester *t,
                  struct whkp_project *project)
 {
     const struct whk_descriptor *d = t->descriptor;
+    struct whkp_secret_options sources = {args->secret_env,
+                                          args->secret_file, args->key_file,
+                                          project->secret_env};
     int status;
 
     status = resolve_target(args, project, &t->target);
     if (status == WHKP_EXIT_OK)
         status = resolve_public(args, project, t);
+    if (status == WHKP_EXIT_OK)
+        status = whkp_secret_load_for(d, &sources, 1, &t->secret);
+    if (status == WHKP_EXIT_OK)
+        status = whkp_secret_check(t->provider, &t->secret, 1);
     if (status != WHKP_EXIT_OK)
         return status;
-    status = whkp_secret_load(args->secret_env, args->secret_file,
-                              project->secret_env ? project->secret_env
-                                                  : d->secret.env,
-                              &t->secret);
-    if (status != WHKP_EXIT_OK)
-        return status;
+
+    t->tolerance = args->tolerance;
 
     t->timeout_ms = args->timeout_ms > 0 ? (long)args->timeout_ms
                                          : (long)d->timeout_ms;

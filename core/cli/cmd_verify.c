@@ -250,7 +250,6 @@ static int run(struct verify_args *args)
     struct whkp_diagnosis diagnosis = {0};
     struct whkp_secret_options sources = {
         args->secret_env, args->secret_file, args->key_file, NULL};
-    struct whk_error err = {0};
     const struct whk_descriptor *d;
     struct whkp_project project = {0};
     char *target = NULL, *webhook_url = NULL;
@@ -276,17 +275,10 @@ static int run(struct verify_args *args)
         goto out;
     sources.default_env = project.secret_env;
     status = whkp_secret_load_for(d, &sources, 0, &secret);
+    if (status == WHKP_EXIT_OK)
+        status = whkp_secret_check(provider, &secret, 0);
     if (status != WHKP_EXIT_OK)
         goto out;
-    if (whk_provider_check_secret(provider, whkp_secret_span(&secret), 0,
-                                  &err) != WHK_OK) {
-        whkp_error("the %s from %s: %s",
-                   d->secret.kind == WHK_SECRET_PUBLIC_KEY ? "key"
-                                                           : "secret",
-                   secret.source, err.text);
-        status = WHKP_EXIT_ENV;
-        goto out;
-    }
 
     ctx = whk_context_new();
     verdict = whk_verdict_new();

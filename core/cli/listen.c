@@ -92,6 +92,8 @@ static void verify(struct whkp_listener *l, const struct whkp_incoming *in,
     d->url = signed_url(l, in);
     if (d->url != NULL)
         whk_request_set_url(in->request, d->url);
+    if (ctx != NULL)
+        whk_context_set_tolerance(ctx, l->tolerance);
     if (ctx != NULL && d->verdict != NULL)
         whk_provider_verify(l->provider, ctx, in->request,
                             whkp_secret_span(&l->secret), d->verdict);

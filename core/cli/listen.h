@@ -30,6 +30,7 @@ struct whkp_listener {
     const char *forward;       /* the app's base URL, or NULL */
     int enforce;               /* reject invalid signatures with 403 */
     int quiet;                 /* no line per delivery */
+    int64_t tolerance;         /* --tolerance, or -1 for the provider's */
     long upstream_timeout_ms;
     struct whkp_capture *capture;
     struct whkp_seen *seen;

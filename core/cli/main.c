@@ -20,6 +20,7 @@ static const struct command commands[] = {
     {"verify", whkp_cmd_verify, "check a request's signature, explain why not"},
     {"sign", whkp_cmd_sign, "sign a request as the provider would"},
     {"replay", whkp_cmd_replay, "send a captured delivery again"},
+    {"plugin", whkp_cmd_plugin, "check a provider plugin (plugin check)"},
     {NULL, NULL, NULL},
 };
 
@@ -43,6 +44,7 @@ int main(int argc, char **argv)
 {
     const char *name = argc > 1 ? argv[1] : NULL;
 
+    whkp_preload_providers();
     if (name == NULL) {
         print_usage(stderr);
         return WHKP_EXIT_USAGE;

@@ -151,6 +151,46 @@ int whkp_secret_load_for(const struct whk_descriptor *d,
                             secret);
 }
 
+/* Rejects a secret with surrounding whitespace, almost always a mistake. */
+static int check_whitespace(const struct whkp_secret *secret)
+{
+    const char *data = secret->data;
+    size_t len = secret->len;
+    const char *where;
+
+    if (len > 0 && data[len - 1] == '\n')
+        where = "ends with a newline";
+    else if (len > 0 && strchr(" \t\r", data[len - 1]))
+        where = "ends with whitespace";
+    else if (len > 0 && strchr(" \t\r\n", data[0]))
+        where = "starts with whitespace";
+    else
+        return WHKP_EXIT_OK;
+    whkp_error("the secret from %s %s; providers sign with the secret "
+               "alone, so remove the whitespace (write files with printf "
+               "'%%s', not echo)",
+               secret->source, where);
+    return WHKP_EXIT_ENV;
+}
+
+int whkp_secret_check(const struct whk_provider *provider,
+                      const struct whkp_secret *secret, int for_signing)
+{
+    const struct whk_descriptor *d = whk_provider_descriptor(provider);
+    int asymmetric = d->secret.kind == WHK_SECRET_PUBLIC_KEY;
+    struct whk_error err = {0};
+
+    /* A PEM key ends with a newline; key-pair plugins check their keys. */
+    if (for_signing && !asymmetric && check_whitespace(secret) != 0)
+        return WHKP_EXIT_ENV;
+    if (whk_provider_check_secret(provider, whkp_secret_span(secret),
+                                  for_signing, &err) == WHK_OK)
+        return WHKP_EXIT_OK;
+    whkp_error("the %s from %s: %s", asymmetric ? "key" : "secret",
+               secret->source, err.text);
+    return WHKP_EXIT_ENV;
+}
+
 void whkp_secret_clear(struct whkp_secret *secret)
 {
     if (secret->data != NULL) {

@@ -69,23 +69,20 @@ static int build(const struct whkp_tester *t, const struct whk_challenge *c,
                                                  s->verify_token, secret, 0)
                          : strdup("");
     char *url = query ? with_query(t->public_url, query) : NULL;
-    struct whk_context *ctx = whk_context_new();
     int ok;
 
     s->req = whk_request_new();
     s->local = query ? with_query(t->target, query) : NULL;
-    ok = s->req && s->local && url && body && ctx &&
+    ok = s->req && s->local && url && body &&
          whk_request_set_method(s->req, c->method) == WHK_OK &&
          whk_request_set_url(s->req, url) == WHK_OK &&
          (c->content_type == NULL ||
           whk_request_set_header(s->req, "Content-Type", c->content_type) ==
               WHK_OK) &&
          whk_request_set_body(s->req, body, strlen(body)) == WHK_OK &&
-         add_lines(c, s, secret) && whkp_test_add_tunnel_headers(t, s->req);
+         add_lines(c, s, secret) && whkp_tester_add_tunnel_headers(t, s->req);
     if (ok && c->is_signed)
-        ok = whk_provider_sign(t->provider, ctx, s->req, secret, NULL) ==
-             WHK_OK;
-    whk_context_free(ctx);
+        ok = whkp_tester_sign(t, s->req, secret, 0, NULL);
     free(query);
     free(body);
     free(url);
@@ -141,7 +138,7 @@ static void check_headers(const struct whkp_tester *t,
             (got == NULL || strcmp(got, want) != 0) &&
             asprintf(&text, "answered without the header %.*s: %s",
                      (int)name_len, *h, want) >= 0)
-            whkp_test_add_problem(check, text);
+            whkp_check_add_problem(check, text);
         free(want);
     }
 }
@@ -166,14 +163,14 @@ static void judge_answer(const struct whkp_tester *t,
                         "challenge (%s)",
                  response->status, c->status ? "another status" : "a 2xx",
                  c->name, c->description) >= 0)
-        whkp_test_add_problem(check, text);
+        whkp_check_add_problem(check, text);
     check_headers(t, c, s, response, check);
     if (expected != NULL && !body_matches(c, expected, response) &&
         asprintf(&text, "answered the body '%.*s'; the provider expects "
                         "'%s'",
                  (int)(response->body_len > 200 ? 200 : response->body_len),
                  response->body, expected) >= 0)
-        whkp_test_add_problem(check, text);
+        whkp_check_add_problem(check, text);
     if (c->response_content_type != NULL &&
         (response->content_type == NULL ||
          strncasecmp(response->content_type, c->response_content_type,
@@ -182,7 +179,7 @@ static void judge_answer(const struct whkp_tester *t,
                         "%s",
                  response->content_type ? response->content_type : "(none)",
                  c->response_content_type) >= 0)
-        whkp_test_add_problem(check, text);
+        whkp_check_add_problem(check, text);
     check->passed = check->problem_count == 0;
     if (check->passed)
         check->summary = strdup("answered as the provider expects");
@@ -194,25 +191,16 @@ static int send_and_judge(struct whkp_tester *t,
                           const struct whk_challenge *c, struct sent *s,
                           const char *name, int invalid)
 {
-    struct whkp_check *check = whkp_test_add_check(t, name, invalid,
+    struct whkp_check *check = whkp_tester_add_check(t, name, invalid,
                                                    s->local);
     struct whkp_response response;
-    enum whkp_send_result result;
-    char error[512], *text = NULL;
+    char *text = NULL;
 
     if (check == NULL)
         return 0;
-    result = whkp_http_send(t->curl, s->local, s->req, t->request_timeout_ms,
-                            &response, error, sizeof(error));
-    if (result == WHKP_SEND_UNREACHABLE) {
-        t->unreachable = 1;
-        snprintf(t->error, sizeof(t->error), "%s", error);
-        return 0;
-    }
-    if (result != WHKP_SEND_OK) {
-        whkp_test_add_problem(check, strdup(error));
-        return 1;
-    }
+    if (whkp_tester_send(t, s->local, s->req, &response, check) !=
+        WHKP_SEND_OK)
+        return !t->unreachable;
     if (!invalid) {
         judge_answer(t, c, s, &response, check);
     } else {
@@ -224,7 +212,7 @@ static int send_and_judge(struct whkp_tester *t,
         else if (asprintf(&text, "answered %ld to a forged '%s' request; "
                                  "the provider requires %d",
                           response.status, c->name, c->invalid_status) >= 0)
-            whkp_test_add_problem(check, text);
+            whkp_check_add_problem(check, text);
     }
     whkp_response_clear(&response);
     return 1;
@@ -234,8 +222,9 @@ static int send_and_judge(struct whkp_tester *t,
 static int send_forged(struct whkp_tester *t, const struct whk_challenge *c,
                        struct sent *s, const char *name)
 {
-    char *forged = whkp_test_forge_secret(&t->secret);
-    struct whk_span span = {forged, forged ? t->secret.len : 0};
+    size_t len = 0;
+    char *forged = whkp_forge_secret(t->provider, &t->secret, s->req, &len);
+    struct whk_span span = {forged, forged ? len : 0};
     struct sent copy = *s;
     int ok = 1;
 
@@ -244,7 +233,7 @@ static int send_forged(struct whkp_tester *t, const struct whk_challenge *c,
     if (forged != NULL && build(t, c, &copy, span))
         ok = send_and_judge(t, c, &copy, name, 1);
     if (forged != NULL) {
-        OPENSSL_cleanse(forged, t->secret.len);
+        OPENSSL_cleanse(forged, len);
         free(forged);
     }
     sent_clear(&copy);
@@ -254,7 +243,7 @@ static int send_forged(struct whkp_tester *t, const struct whk_challenge *c,
 /* Adds a passed check saying why a challenge was not sent. */
 static void skip(struct whkp_tester *t, const char *name, char *reason)
 {
-    struct whkp_check *check = whkp_test_add_check(t, name, 0, t->target);
+    struct whkp_check *check = whkp_tester_add_check(t, name, 0, t->target);
 
     if (check != NULL) {
         check->passed = 1;

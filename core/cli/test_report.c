@@ -56,13 +56,28 @@ static void print_failure(const struct whkp_check *check)
     print_body(check);
 }
 
+/* The width of the CHECK column: 20, or the longest check name. */
+static int name_width(const struct whkp_tester *t)
+{
+    size_t width = 20;
+
+    for (size_t i = 0; i < t->check_count; i++) {
+        size_t len = strlen(t->checks[i].name);
+
+        if (len > width && len < 80)
+            width = len;
+    }
+    return (int)width;
+}
+
 void whkp_test_print_table(const struct whkp_tester *t)
 {
     size_t failed = 0;
+    int width = name_width(t);
 
     whkp_printf("testing %s, signed for %s\n\n", t->target, t->public_url);
-    whkp_printf("%-20s %-6s %-4s %10s  %s\n", "CHECK", "RESULT", "HTTP", "TIME",
-           "DETAIL");
+    whkp_printf("%-*s %-6s %-4s %10s  %s\n", width, "CHECK", "RESULT", "HTTP",
+                "TIME", "DETAIL");
     for (size_t n = 0; n < t->check_count; n++) {
         const struct whkp_check *c = &t->checks[report_index(t, n)];
         char status[24] = "-", time[24] = "-";
@@ -71,7 +86,7 @@ void whkp_test_print_table(const struct whkp_tester *t)
             snprintf(status, sizeof(status), "%ld", c->status);
         if (c->seconds > 0)
             snprintf(time, sizeof(time), "%.1f ms", c->seconds * 1000);
-        whkp_printf("%-20s %-6s %-4s %10s  %s\n", c->name,
+        whkp_printf("%-*s %-6s %-4s %10s  %s\n", width, c->name,
                c->passed ? "pass" : "FAIL", status, time,
                c->passed ? (c->summary ? c->summary : "")
                          : (c->problem_count ? c->problems[0] : ""));

@@ -44,9 +44,9 @@ int whkp_test_failed(const struct whkp_tester *t)
     return 0;
 }
 
-/* Appends a check; the pointer is valid until the next one is added. */
-static struct whkp_check *add_check(struct whkp_tester *t, const char *name,
-                                    int probe, const char *url)
+struct whkp_check *whkp_tester_add_check(struct whkp_tester *t,
+                                         const char *name, int probe,
+                                         const char *url)
 {
     struct whkp_check *grown =
         realloc(t->checks, (t->check_count + 1) * sizeof(*grown));
@@ -63,7 +63,7 @@ static struct whkp_check *add_check(struct whkp_tester *t, const char *name,
     return check;
 }
 
-static void add_problem(struct whkp_check *check, char *text)
+void whkp_check_add_problem(struct whkp_check *check, char *text)
 {
     if (text == NULL)
         return;
@@ -74,8 +74,8 @@ static void add_problem(struct whkp_check *check, char *text)
     check->problems[check->problem_count++] = text;
 }
 
-static void use_fix(const struct whkp_tester *t, struct whkp_check *check,
-                    enum whk_reason reason)
+void whkp_tester_use_fix(const struct whkp_tester *t,
+                         struct whkp_check *check, enum whk_reason reason)
 {
     const struct whk_failure *failure = whkp_failure_for(t->descriptor,
                                                          reason);
@@ -107,10 +107,9 @@ static int add_tunnel_headers(const struct whkp_tester *t,
     return ok;
 }
 
-/* Builds sample addressed to the public URL; *local is where it goes. */
-static int build_sample(const struct whkp_tester *t,
-                        const struct whk_sample *sample,
-                        struct whk_request **req, char **local)
+int whkp_tester_build_sample(const struct whkp_tester *t,
+                             const struct whk_sample *sample,
+                             struct whk_request **req, char **local)
 {
     struct whkp_request_options opts = {.sample = sample->name,
                                         .url = t->public_url};
@@ -133,26 +132,26 @@ static int build_sample(const struct whkp_tester *t,
     return 1;
 }
 
-static int sign_with(const struct whkp_tester *t, struct whk_request *req,
-                     struct whk_span secret, struct whk_error *err)
+int whkp_tester_sign(const struct whkp_tester *t, struct whk_request *req,
+                     struct whk_span secret, int64_t age,
+                     struct whk_error *err)
 {
     struct whk_context *ctx = whk_context_new();
     enum whk_status status = WHK_ERR_NO_MEMORY;
 
-    if (ctx != NULL)
+    if (ctx != NULL) {
+        whk_context_set_time(ctx, whk_context_time(ctx) - age);
         status = whk_provider_sign(t->provider, ctx, req, secret, err);
+    }
     whk_context_free(ctx);
     return status == WHK_OK;
 }
 
-/*
- * Sends req to url. An unreachable endpoint stops the run; a timeout or
- * transfer failure becomes a problem of check (which may be NULL).
- */
-static enum whkp_send_result send(struct whkp_tester *t, const char *url,
-                                  const struct whk_request *req,
-                                  struct whkp_response *response,
-                                  struct whkp_check *check)
+enum whkp_send_result whkp_tester_send(struct whkp_tester *t,
+                                       const char *url,
+                                       const struct whk_request *req,
+                                       struct whkp_response *response,
+                                       struct whkp_check *check)
 {
     char error[512];
     enum whkp_send_result result = whkp_http_send(
@@ -172,15 +171,15 @@ static enum whkp_send_result send(struct whkp_tester *t, const char *url,
                      d->timeout_error ? d->timeout_error
                                       : "a failed delivery") < 0)
             text = NULL;
-        add_problem(check, text ? text : strdup(error));
+        whkp_check_add_problem(check, text ? text : strdup(error));
         if (result == WHKP_SEND_TIMEOUT)
-            use_fix(t, check, WHK_REASON_TIMEOUT);
+            whkp_tester_use_fix(t, check, WHK_REASON_TIMEOUT);
     }
     return result;
 }
 
-static void keep_body(struct whkp_check *check,
-                      const struct whkp_response *response)
+void whkp_check_keep_body(struct whkp_check *check,
+                          const struct whkp_response *response)
 {
     size_t len = response->body_len < MAX_KEPT_BODY ? response->body_len
                                                      : MAX_KEPT_BODY;
@@ -198,8 +197,9 @@ static int accepted(struct whkp_tester *t, const char *url,
                     const struct whk_request *req)
 {
     struct whkp_response response;
-    int ok = send(t, url, req, &response, NULL) == WHKP_SEND_OK &&
-             response.status >= 200 && response.status <= 299;
+    int ok =
+        whkp_tester_send(t, url, req, &response, NULL) == WHKP_SEND_OK &&
+        response.status >= 200 && response.status <= 299;
 
     whkp_response_clear(&response);
     return ok;
@@ -220,22 +220,47 @@ static void copy_signature(const struct whkp_tester *t,
     }
 }
 
-/* Is the sample accepted once signed without its form fields? */
-static int fields_unread(struct whkp_tester *t, const struct whk_request *req,
-                         const char *url)
+/*
+ * Is the sample accepted with the signature headers of a copy whose body
+ * is body[0..len)? A match shows which body the endpoint validates.
+ */
+static int accepted_signed_over(struct whkp_tester *t,
+                                const struct whk_request *req,
+                                const char *url, const char *body,
+                                size_t len)
 {
-    struct whk_request *bare = whk_request_copy(req);
+    struct whk_request *other = whk_request_copy(req);
     struct whk_request *probe = whk_request_copy(req);
     int found = 0;
 
-    if (bare != NULL && probe != NULL &&
-        whk_request_set_body(bare, "", 0) == WHK_OK &&
-        sign_with(t, bare, whkp_secret_span(&t->secret), NULL)) {
-        copy_signature(t, bare, probe);
+    if (other != NULL && probe != NULL &&
+        whk_request_set_body(other, body, len) == WHK_OK &&
+        whkp_tester_sign(t, other, whkp_secret_span(&t->secret), 0, NULL)) {
+        copy_signature(t, other, probe);
         found = accepted(t, url, probe);
     }
-    whk_request_free(bare);
+    whk_request_free(other);
     whk_request_free(probe);
+    return found;
+}
+
+/*
+ * Is a JSON sample accepted once signed over its body as JSON.stringify()
+ * writes it? Then the endpoint verifies a parsed and re-serialized body.
+ * NOTE: the other layouts that whk verify's diagnosis tries are not sent.
+ */
+static int reserialized(struct whkp_tester *t, const struct whk_request *req,
+                        const char *url)
+{
+    const struct whkp_json_form compact = {0};
+    size_t len, compact_len;
+    const char *body = whk_request_body(req, &len);
+    char *text = whkp_json_reformat(body, len, &compact, &compact_len);
+    int found = 0;
+
+    if (text != NULL && (compact_len != len || memcmp(text, body, len) != 0))
+        found = accepted_signed_over(t, req, url, text, compact_len);
+    free(text);
     return found;
 }
 
@@ -247,7 +272,7 @@ static int accepted_for(struct whkp_tester *t, const struct whk_request *req,
     int found = 0;
 
     if (probe != NULL && whk_request_set_url(probe, signed_url) == WHK_OK &&
-        sign_with(t, probe, whkp_secret_span(&t->secret), NULL))
+        whkp_tester_sign(t, probe, whkp_secret_span(&t->secret), 0, NULL))
         found = accepted(t, url, probe);
     whk_request_free(probe);
     return found;
@@ -290,6 +315,35 @@ static char *wrong_url(struct whkp_tester *t, const struct whk_request *req,
     return cause;
 }
 
+/* The cause when no variant is accepted: the endpoint's secret differs. */
+static char *unexplained(const struct whkp_tester *t,
+                         const struct whk_request *req)
+{
+    const struct whk_descriptor *d = t->descriptor;
+    char *cause;
+    int written;
+
+    if (d->flags & WHK_SIGNS_URL)
+        written = asprintf(&cause,
+                           "the endpoint rejects a request signed with the "
+                           "secret from %s for %s; its secret or URL differs",
+                           t->secret.source, whk_request_url(req));
+    else if (d->secret.kind == WHK_SECRET_PUBLIC_KEY)
+        written = asprintf(&cause,
+                           "the endpoint rejects a request signed with the "
+                           "private key from %s; it verifies with the public "
+                           "key of another key pair, or over other bytes "
+                           "than the raw body",
+                           t->secret.source);
+    else
+        written = asprintf(&cause,
+                           "the endpoint rejects a request signed with the "
+                           "secret from %s; its secret differs, or it "
+                           "verifies other bytes than the raw body",
+                           t->secret.source);
+    return written < 0 ? NULL : cause;
+}
+
 /* Finds out why a correctly signed sample got a 4xx response. */
 static void diagnose_rejection(struct whkp_tester *t, size_t index,
                                const struct whk_request *req,
@@ -300,7 +354,7 @@ static void diagnose_rejection(struct whkp_tester *t, size_t index,
     enum whk_reason reason = WHK_REASON_MISMATCH;
 
     if ((flags & WHK_SIGNS_PARAMS) && whk_request_param_count(req) > 0 &&
-        fields_unread(t, req, local)) {
+        accepted_signed_over(t, req, local, "", 0)) {
         cause = strdup("the endpoint accepted the sample once it was signed "
                        "without its form fields, so it does not read the "
                        "form-encoded body and validates an empty parameter "
@@ -309,14 +363,16 @@ static void diagnose_rejection(struct whkp_tester *t, size_t index,
     }
     if (cause == NULL && (flags & WHK_SIGNS_URL) && !t->unreachable)
         cause = wrong_url(t, req, local);
-    if (cause == NULL &&
-        asprintf(&cause,
-                 "the endpoint rejects a request signed with the secret "
-                 "from %s for %s; its secret or URL differs",
-                 t->secret.source, whk_request_url(req)) < 0)
-        cause = NULL;
+    if (cause == NULL && (flags & WHK_SIGNS_BODY) && !t->unreachable &&
+        reserialized(t, req, local))
+        cause = strdup("the endpoint accepted the sample once it was "
+                       "signed over its JSON body re-serialized as "
+                       "JSON.stringify() writes it, so it verifies a parsed "
+                       "copy of the body instead of the raw bytes");
+    if (cause == NULL)
+        cause = unexplained(t, req);
     t->checks[index].cause = cause;
-    use_fix(t, &t->checks[index], reason);
+    whkp_tester_use_fix(t, &t->checks[index], reason);
 }
 
 static void judge(struct whkp_tester *t, struct whkp_check *check,
@@ -329,16 +385,16 @@ static void judge(struct whkp_tester *t, struct whkp_check *check,
     check->seconds = response->seconds;
     check->passed = judgement.problem_count == 0;
     for (size_t i = 0; i < judgement.problem_count; i++) {
-        add_problem(check, judgement.problems[i]);
+        whkp_check_add_problem(check, judgement.problems[i]);
         judgement.problems[i] = NULL;
     }
     judgement.problem_count = 0;
     check->summary = judgement.summary;
     judgement.summary = NULL;
     if (judgement.reason != WHK_REASON_NONE)
-        use_fix(t, check, judgement.reason);
+        whkp_tester_use_fix(t, check, judgement.reason);
     if (!check->passed)
-        keep_body(check, response);
+        whkp_check_keep_body(check, response);
     whkp_judgement_clear(&judgement);
 }
 
@@ -351,15 +407,16 @@ int whkp_test_sample(struct whkp_tester *t, const struct whk_sample *sample)
     size_t index = t->check_count;
     int ok = 0;
 
-    if (!build_sample(t, sample, &req, &local))
+    if (!whkp_tester_build_sample(t, sample, &req, &local))
         return 0;
-    if (!sign_with(t, req, whkp_secret_span(&t->secret), &err)) {
+    if (!whkp_tester_sign(t, req, whkp_secret_span(&t->secret), 0, &err)) {
         whkp_error("cannot sign sample %s: %s", sample->name, err.text);
         goto out;
     }
-    if (add_check(t, sample->name, 0, local) == NULL)
+    if (whkp_tester_add_check(t, sample->name, 0, local) == NULL)
         goto out;
-    if (send(t, local, req, &response, &t->checks[index]) != WHKP_SEND_OK) {
+    if (whkp_tester_send(t, local, req, &response, &t->checks[index]) !=
+        WHKP_SEND_OK) {
         ok = !t->unreachable;
         goto out;
     }
@@ -375,118 +432,8 @@ out:
     return ok;
 }
 
-/* Sends a forged or unsigned request; a 2xx response fails the check. */
-static int probe(struct whkp_tester *t, const char *name, const char *what,
-                 struct whk_request *req, const char *local)
-{
-    struct whkp_response response;
-    struct whkp_check *check = add_check(t, name, 1, local);
-    char *text;
-
-    if (check == NULL)
-        return 0;
-    if (send(t, local, req, &response, check) != WHKP_SEND_OK)
-        return !t->unreachable;
-    check->status = response.status;
-    check->seconds = response.seconds;
-    check->passed = response.status < 200 || response.status > 299;
-    if (check->passed) {
-        check->summary = strdup("rejected");
-    } else {
-        if (asprintf(&text,
-                     "the endpoint accepted a forged request: it answered "
-                     "%ld to a request with %s",
-                     response.status, what) < 0)
-            text = NULL;
-        add_problem(check, text);
-        use_fix(t, check, WHK_REASON_FORGERY_ACCEPTED);
-        keep_body(check, &response);
-    }
-    whkp_response_clear(&response);
-    return 1;
-}
-
-/*
- * Returns a copy of the secret with its last character changed, within
- * hexadecimal digits when it is one, so the forgery keeps the secret's form.
- */
-static char *forge_secret(const struct whkp_secret *secret)
-{
-    static const char hex[] = "0123456789abcdef0";
-    char *forged, *last, *position;
-
-    if (secret->len == 0 || (forged = malloc(secret->len + 1)) == NULL)
-        return NULL;
-    memcpy(forged, secret->data, secret->len);
-    forged[secret->len] = '\0';
-    last = &forged[secret->len - 1];
-    position = strchr(hex, tolower((unsigned char)*last));
-    if (*last != '\0' && position != NULL)
-        *last = isupper((unsigned char)*last)
-                    ? (char)toupper((unsigned char)position[1])
-                    : position[1];
-    else
-        *last ^= 1;
-    return forged;
-}
-
-int whkp_test_probes(struct whkp_tester *t, const struct whk_sample *sample)
-{
-    struct whk_request *req = NULL;
-    char *local = NULL, *forged = forge_secret(&t->secret);
-    struct whk_span forged_span = {forged, forged ? t->secret.len : 0};
-    int ok = 0;
-
-    if (forged == NULL || !build_sample(t, sample, &req, &local))
-        goto out;
-    if (!sign_with(t, req, forged_span, NULL)) {
-        struct whkp_check *check = add_check(t, "forged signature", 1, local);
-
-        if (check != NULL) {
-            check->passed = 1;
-            check->summary = strdup("skipped: the altered secret cannot "
-                                    "sign");
-        }
-    } else if (!probe(t, "forged signature",
-                      "a signature made with another secret", req, local)) {
-        goto out;
-    }
-
-    for (const char *const *h = t->descriptor->signature_headers; h && *h;
-         h++)
-        whk_request_remove_header(req, *h);
-    ok = probe(t, "missing signature", "no signature header", req, local);
-
-out:
-    if (forged != NULL) {
-        OPENSSL_cleanse(forged, t->secret.len);
-        free(forged);
-    }
-    whk_request_free(req);
-    free(local);
-    return ok;
-}
-
-/* Entry points for checks defined in other files, such as challenges. */
-struct whkp_check *whkp_test_add_check(struct whkp_tester *t,
-                                       const char *name, int probe,
-                                       const char *url)
-{
-    return add_check(t, name, probe, url);
-}
-
-void whkp_test_add_problem(struct whkp_check *check, char *text)
-{
-    add_problem(check, text);
-}
-
-int whkp_test_add_tunnel_headers(const struct whkp_tester *t,
-                                 struct whk_request *req)
+int whkp_tester_add_tunnel_headers(const struct whkp_tester *t,
+                                   struct whk_request *req)
 {
     return add_tunnel_headers(t, req);
-}
-
-char *whkp_test_forge_secret(const struct whkp_secret *secret)
-{
-    return forge_secret(secret);
 }

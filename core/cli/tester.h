@@ -32,6 +32,7 @@ struct whkp_tester {
     char *public_url;  /* the URL the provider would request */
     int behind_tunnel; /* send Host and X-Forwarded-Proto of public_url */
     long timeout_ms;   /* the provider's timeout, or --timeout-ms */
+    int64_t tolerance; /* --tolerance, or -1 for the provider's */
     long request_timeout_ms;
     void *curl;
     struct whkp_check *checks;
@@ -48,32 +49,72 @@ struct whkp_tester {
  */
 int whkp_test_sample(struct whkp_tester *t, const struct whk_sample *sample);
 
-/* Sends sample with a forged signature, then with none. */
+/*
+ * Sends sample with a forged signature, then with none, then, for a
+ * scheme with a timestamp tolerance, signed with a timestamp beyond it.
+ * Returns 0 when the run must stop, as whkp_test_sample() does.
+ */
 int whkp_test_probes(struct whkp_tester *t, const struct whk_sample *sample);
 
 /* Returns 1 when any check failed. */
 int whkp_test_failed(const struct whkp_tester *t);
 
 /*
- * Appends a check named name for url; the pointer is valid until the next
- * check is added. NULL when memory runs out.
+ * Helpers shared by the sample checks (tester.c) and the probes
+ * (probes.c).
  */
-struct whkp_check *whkp_test_add_check(struct whkp_tester *t,
-                                       const char *name, int probe,
-                                       const char *url);
 
-/* Adds a problem (taking text, which may be NULL) to a check. */
-void whkp_test_add_problem(struct whkp_check *check, char *text);
+/* Appends a check; the pointer is valid until the next one is added. */
+struct whkp_check *whkp_tester_add_check(struct whkp_tester *t,
+                                         const char *name, int probe,
+                                         const char *url);
+
+/* Takes text as a problem of check; NULL (out of memory) is ignored. */
+void whkp_check_add_problem(struct whkp_check *check, char *text);
+
+/* Keeps the start of a failing response's body for the report. */
+void whkp_check_keep_body(struct whkp_check *check,
+                          const struct whkp_response *response);
+
+/* Sets the provider's fix for reason as the check's, unless it has one. */
+void whkp_tester_use_fix(const struct whkp_tester *t,
+                         struct whkp_check *check, enum whk_reason reason);
 
 /* Adds Host and X-Forwarded-Proto of the public URL behind a tunnel. */
-int whkp_test_add_tunnel_headers(const struct whkp_tester *t,
-                                 struct whk_request *req);
+int whkp_tester_add_tunnel_headers(const struct whkp_tester *t,
+                                   struct whk_request *req);
+
+/* Builds sample addressed to the public URL; *local is where it goes. */
+int whkp_tester_build_sample(const struct whkp_tester *t,
+                             const struct whk_sample *sample,
+                             struct whk_request **req, char **local);
+
+/* Signs req with secret at the current time minus age seconds. */
+int whkp_tester_sign(const struct whkp_tester *t, struct whk_request *req,
+                     struct whk_span secret, int64_t age,
+                     struct whk_error *err);
 
 /*
- * Returns a copy of the secret with its last character changed, for
- * forgeries; release it with free() after OPENSSL_cleanse().
+ * Sends req to url. An unreachable endpoint stops the run; a timeout or
+ * transfer failure becomes a problem of check (which may be NULL).
  */
-char *whkp_test_forge_secret(const struct whkp_secret *secret);
+enum whkp_send_result whkp_tester_send(struct whkp_tester *t,
+                                       const char *url,
+                                       const struct whk_request *req,
+                                       struct whkp_response *response,
+                                       struct whkp_check *check);
+
+/*
+ * Returns a secret of the same form as secret that signs sample
+ * differently, for the forged-signature probe, and its length in *len.
+ * For a key pair it is a new PEM private key of the same type. For a
+ * shared secret it is the secret with one character changed, chosen so
+ * that the provider's form check accepts it. Returns NULL when none is
+ * found or memory runs out. The caller clears and frees the result.
+ */
+char *whkp_forge_secret(const struct whk_provider *provider,
+                        const struct whkp_secret *secret,
+                        const struct whk_request *sample, size_t *len);
 
 void whkp_test_print_table(const struct whkp_tester *t);
 void whkp_test_print_json(const struct whkp_tester *t);

@@ -44,9 +44,11 @@ static int base64_value(char c, int flags)
         return c - 'a' + 26;
     if (c >= '0' && c <= '9')
         return c - '0' + 52;
-    if (flags & WHK_BASE64_URL)
-        return c == '-' ? 62 : c == '_' ? 63 : -1;
-    return c == '+' ? 62 : c == '/' ? 63 : -1;
+    if (c == ((flags & WHK_BASE64_URL) ? '-' : '+'))
+        return 62;
+    if (c == ((flags & WHK_BASE64_URL) ? '_' : '/'))
+        return 63;
+    return -1;
 }
 
 /* Validates text and counts its padding; returns 0 or an error status. */

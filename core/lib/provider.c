@@ -208,6 +208,45 @@ static enum whk_status run_init(struct whk_provider *p, const char *json,
     return WHK_OK;
 }
 
+/*
+ * Allocates a provider labelled label (its file, for messages) and
+ * initializes libltdl for it; whk_provider_free() undoes both.
+ */
+static enum whk_status provider_new(const char *label,
+                                    struct whk_provider **provider,
+                                    struct whk_error *err)
+{
+    struct whk_provider *p = calloc(1, sizeof(*p));
+
+    if (p == NULL || (p->path = whkp_strndup(label, strlen(label))) == NULL) {
+        free(p);
+        return whk_error_set(err, WHK_ERR_NO_MEMORY, "out of memory");
+    }
+    if (lt_dlinit() != 0) {
+        free(p->path);
+        free(p);
+        return whk_error_set(err, WHK_ERR_PLUGIN,
+                             "libltdl failed to initialize: %s",
+                             lt_dlerror());
+    }
+    *provider = p;
+    return WHK_OK;
+}
+
+/* Checks the opened module's descriptor, runs its init, names it. */
+static enum whk_status provider_finish(struct whk_provider *p,
+                                       const char *entry_json,
+                                       struct whk_error *err)
+{
+    if (find_descriptor(p, err) != WHK_OK ||
+        run_init(p, entry_json, err) != WHK_OK)
+        return WHK_ERR_PLUGIN;
+    p->name = whkp_strndup(p->descriptor.name, strlen(p->descriptor.name));
+    if (p->name == NULL)
+        return whk_error_set(err, WHK_ERR_NO_MEMORY, "out of memory");
+    return WHK_OK;
+}
+
 enum whk_status whk_provider_load_file(const char *path,
                                        const char *entry_json,
                                        struct whk_provider **provider,
@@ -216,7 +255,7 @@ enum whk_status whk_provider_load_file(const char *path,
     struct whk_provider *p = NULL;
     struct stat st;
     void *probe_handle = NULL;
-    enum whk_status status = WHK_ERR_PLUGIN;
+    enum whk_status status;
 
     if (stat(path, &st) != 0)
         return whk_error_set(err, WHK_ERR_PLUGIN, "plugin %s: %s", path,
@@ -224,53 +263,70 @@ enum whk_status whk_provider_load_file(const char *path,
     if (!S_ISREG(st.st_mode))
         return whk_error_set(err, WHK_ERR_PLUGIN,
                              "plugin %s is not a regular file", path);
+    status = provider_new(path, &p, err);
+    if (status != WHK_OK)
+        return status;
 
-    p = calloc(1, sizeof(*p));
-    if (p == NULL || (p->path = whkp_strndup(path, strlen(path))) == NULL) {
-        status = whk_error_set(err, WHK_ERR_NO_MEMORY, "out of memory");
-        goto out;
-    }
-    if (lt_dlinit() != 0) {
-        whk_error_set(err, status, "libltdl failed to initialize: %s",
-                      lt_dlerror());
-        goto out;
-    }
-
+    status = WHK_ERR_PLUGIN;
     probe_handle = probe(path, err);
     if (probe_handle == NULL)
-        goto out_exit;
+        goto out;
     p->handle = lt_dlopen(path);
     if (p->handle == NULL) {
         whk_error_set(err, status, "libltdl cannot open plugin %s: %s", path,
                       lt_dlerror());
-        goto out_exit;
+        goto out;
     }
-    if (find_descriptor(p, err) != WHK_OK)
-        goto out_exit;
-    if (run_init(p, entry_json, err) != WHK_OK)
-        goto out_exit;
+    status = provider_finish(p, entry_json, err);
 
-    p->name = whkp_strndup(p->descriptor.name, strlen(p->descriptor.name));
-    if (p->name == NULL) {
-        status = whk_error_set(err, WHK_ERR_NO_MEMORY, "out of memory");
-        goto out_exit;
-    }
-    status = WHK_OK;
-    *provider = p;
-    p = NULL;
-    goto out;
-
-out_exit:
-    whk_provider_free(p);
-    p = NULL;
 out:
     if (probe_handle != NULL)
         dlclose(probe_handle);
-    if (p != NULL) {
-        free(p->path);
-        free(p);
+    if (status != WHK_OK) {
+        whk_provider_free(p);
+        return status;
     }
-    return status;
+    *provider = p;
+    return WHK_OK;
+}
+
+/*
+ * Opens a module linked into the program. The preload-only advice keeps
+ * libltdl from searching the file system for a module of that name.
+ */
+static enum whk_status load_preloaded(const struct whk_entry *entry,
+                                      struct whk_provider **provider,
+                                      struct whk_error *err)
+{
+    struct whk_provider *p = NULL;
+    lt_dladvise advise = NULL;
+    char *label = whkp_format("%s (preloaded)", entry->module);
+    enum whk_status status;
+
+    if (label == NULL)
+        return whk_error_set(err, WHK_ERR_NO_MEMORY, "out of memory");
+    status = provider_new(label, &p, err);
+    free(label);
+    if (status != WHK_OK)
+        return status;
+
+    if (lt_dladvise_init(&advise) == 0 && lt_dladvise_preload(&advise) == 0)
+        p->handle = lt_dlopenadvise(entry->module, advise);
+    lt_dladvise_destroy(&advise);
+    if (p->handle == NULL)
+        status = whk_error_set(err, WHK_ERR_PLUGIN,
+                               "preloaded module '%s' of provider '%s' "
+                               "cannot be opened: %s",
+                               entry->module, entry->name, lt_dlerror());
+    else
+        status = provider_finish(p, entry->json, err);
+
+    if (status != WHK_OK) {
+        whk_provider_free(p);
+        return status;
+    }
+    *provider = p;
+    return WHK_OK;
 }
 
 enum whk_status whk_provider_load(const struct whk_registry *registry,
@@ -288,27 +344,30 @@ enum whk_status whk_provider_load(const struct whk_registry *registry,
                              "unknown provider '%s'; 'whk providers' lists "
                              "the installed ones (searched %s)",
                              name, whk_registry_providers_path(registry));
-    if (entry->module_path == NULL && entry->module[0] == '/')
+    if (entry->preloaded)
+        status = load_preloaded(entry, &p, err);
+    else if (entry->module_path == NULL && entry->module[0] == '/')
         return whk_error_set(err, WHK_ERR_PLUGIN,
                              "plugin %s for provider '%s' (named by %s) is "
                              "not a regular file; install it or correct %s",
                              entry->module, name, entry->file, entry->file);
-    if (entry->module_path == NULL)
+    else if (entry->module_path == NULL)
         return whk_error_set(err, WHK_ERR_PLUGIN,
                              "plugin '%s.so' for provider '%s' (named by %s) "
                              "was not found in %s; install the provider's "
                              "plugin or remove %s",
                              entry->module, name, entry->file,
                              whk_registry_plugin_path(registry), entry->file);
-
-    status = whk_provider_load_file(entry->module_path, entry->json, &p,
-                                    err);
+    else
+        status = whk_provider_load_file(entry->module_path, entry->json, &p,
+                                        err);
+    /* A plugin that rejected its entry has left WHK_ERR_CONFIG in err. */
     if (status != WHK_OK && err != NULL && err->status == WHK_ERR_CONFIG) {
         char text[WHK_ERROR_TEXT_SIZE];
 
         snprintf(text, sizeof(text), "%s", err->text);
         whk_error_set(err, WHK_ERR_PLUGIN, "%s (entry %s)", text,
-                      entry->file);
+                      entry->file ? entry->file : "built into whk");
     }
     if (status != WHK_OK)
         return WHK_ERR_PLUGIN;

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* The providers.d registry: entries read from JSON files, no plugin loaded. */
 #define _GNU_SOURCE
+#include <ctype.h>
 #include <dirent.h>
 #include <dlfcn.h>
 #include <errno.h>
@@ -13,9 +14,19 @@
 #include <unistd.h>
 
 #include <jansson.h>
+#include <ltdl.h>
 
 #include "internal.h"
 #include "registry.h"
+
+/*
+ * A module linked into the program and listed in its libltdl preloaded
+ * symbol table, with the providers.d entries built in beside it.
+ */
+struct preloaded_module {
+    char *name;                 /* libltdl's module name: "twilio" */
+    const char *const *entries; /* JSON texts, NULL-terminated, or NULL */
+};
 
 struct whk_registry {
     struct whk_entry *entries;
@@ -24,6 +35,8 @@ struct whk_registry {
     size_t problem_count;
     char *providers_path;
     char *plugin_path;
+    struct preloaded_module *preloaded;
+    size_t preloaded_count;
 };
 
 static int is_directory(const char *path)
@@ -39,7 +52,7 @@ static int is_file(const char *path)
 }
 
 /*
- * Returns the folder that holds libwhk itself, found through dladdr(), so
+ * Returns the folder that contains libwhk itself, found through dladdr(), so
  * that a build tree or an install in any prefix finds its own plugins.
  */
 static char *library_directory(void)
@@ -104,6 +117,78 @@ static void add_problem(struct whk_registry *reg, char *text)
     }
     reg->problems = grown;
     reg->problems[reg->problem_count++] = text;
+}
+
+/*
+ * The registry being filled by collect_preloaded(), because
+ * lt_dlpreload_open() passes its callback no user data. libltdl is not
+ * thread-safe either, so this adds no new restriction.
+ */
+static struct whk_registry *collecting;
+
+/* Records one preloaded module; called by lt_dlpreload_open(). */
+static int collect_preloaded(lt_dlhandle handle)
+{
+    const lt_dlinfo *info = lt_dlgetinfo(handle);
+    struct whk_registry *reg = collecting;
+    struct preloaded_module *grown;
+    int failed = 1;
+
+    if (info == NULL || info->name == NULL)
+        goto out;
+    grown = realloc(reg->preloaded,
+                    (reg->preloaded_count + 1) * sizeof(*grown));
+    if (grown == NULL)
+        goto out;
+    reg->preloaded = grown;
+    grown[reg->preloaded_count].name =
+        whkp_strndup(info->name, strlen(info->name));
+    if (grown[reg->preloaded_count].name == NULL)
+        goto out;
+    /* lt_dlsym() looks up MODULE_LTX_whk_entries first. */
+    grown[reg->preloaded_count].entries = lt_dlsym(handle, "whk_entries");
+    reg->preloaded_count++;
+    failed = 0;
+
+out:
+    lt_dlclose(handle);
+    return failed;
+}
+
+/*
+ * Lists the modules the program preloaded. A program that preloaded none,
+ * or set no table at all, has none, which is not an error.
+ */
+static void find_preloaded(struct whk_registry *reg)
+{
+    if (lt_dlinit() != 0)
+        return;
+    collecting = reg;
+    lt_dlpreload_open(NULL, collect_preloaded);
+    collecting = NULL;
+    lt_dlexit();
+}
+
+/*
+ * Returns 1 when module, a bare name, is preloaded. libltdl names a
+ * module after its file with every byte other than a letter or digit
+ * replaced by "_", so compare that way.
+ */
+static int is_preloaded(const struct whk_registry *reg, const char *module)
+{
+    for (size_t i = 0; i < reg->preloaded_count; i++) {
+        const char *a = module, *b = reg->preloaded[i].name;
+
+        for (; *a && *b; a++, b++) {
+            char c = isalnum((unsigned char)*a) ? *a : '_';
+
+            if (c != *b)
+                break;
+        }
+        if (*a == '\0' && *b == '\0')
+            return 1;
+    }
+    return 0;
 }
 
 static void free_entry(struct whk_entry *entry)
@@ -316,12 +401,14 @@ static enum whk_status add_entry(struct whk_registry *reg, const char *file,
     entry.summary = whkp_strndup(summary ? summary : "",
                                  strlen(summary ? summary : ""));
     entry.module = whkp_strndup(module, strlen(module));
-    entry.file = whkp_strndup(file, strlen(file));
-    entry.module_path = resolve_module(module, reg->plugin_path);
+    entry.file = file ? whkp_strndup(file, strlen(file)) : NULL;
+    entry.preloaded = module[0] != '/' && is_preloaded(reg, module);
+    if (!entry.preloaded)
+        entry.module_path = resolve_module(module, reg->plugin_path);
     entry.json = json_dumps(root, JSON_COMPACT);
     grown = realloc(reg->entries, (reg->count + 1) * sizeof(*grown));
     if (!entry.name || !entry.title || !entry.summary || !entry.module ||
-        !entry.file || !entry.json || grown == NULL) {
+        (file && !entry.file) || !entry.json || grown == NULL) {
         free_entry(&entry);
         if (grown != NULL)
             reg->entries = grown;
@@ -421,8 +508,8 @@ static enum whk_status read_directory(struct whk_registry *reg,
     if (handle == NULL) {
         struct stat st;
 
-        /* A folder that does not exist holds no providers; a file named as
-         * a folder is a mistake worth reporting. */
+        /* A missing folder has no providers, but a file named as a folder
+         * is a mistake worth reporting. */
         if (stat(dir, &st) == 0 && !S_ISDIR(st.st_mode))
             add_problem(reg, whkp_format("%s: not a folder; the providers "
                                          "path names folders of JSON files",
@@ -460,6 +547,48 @@ static enum whk_status read_directory(struct whk_registry *reg,
     return status;
 }
 
+/*
+ * Adds the entries built in with preloaded modules, except for provider
+ * names a providers.d file already defines: a file overrides them.
+ */
+static enum whk_status add_builtin_entries(struct whk_registry *reg)
+{
+    enum whk_status status = WHK_OK;
+
+    for (size_t i = 0; status == WHK_OK && i < reg->preloaded_count; i++) {
+        const struct preloaded_module *m = &reg->preloaded[i];
+
+        for (size_t j = 0; status == WHK_OK && m->entries && m->entries[j];
+             j++) {
+            char *label = whkp_format("the entry built in with preloaded "
+                                      "module '%s'",
+                                      m->name);
+            const char *text = m->entries[j];
+            size_t len = strlen(text);
+            json_error_t error;
+            json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES,
+                                      &error);
+            char *problem = NULL;
+
+            if (label == NULL) {
+                status = WHK_ERR_NO_MEMORY;
+            } else if (root == NULL) {
+                add_problem(reg, whkp_format("%s: invalid JSON: %s", label,
+                                             error.text));
+            } else if ((problem = check_entry(label, text, len, root)) !=
+                       NULL) {
+                add_problem(reg, problem);
+            } else if (find_index(reg, json_string_value(json_object_get(
+                                           root, "name"))) < 0) {
+                status = add_entry(reg, NULL, text, len, root);
+            }
+            json_decref(root);
+            free(label);
+        }
+    }
+    return status;
+}
+
 static int compare_entries(const void *a, const void *b)
 {
     const struct whk_entry *x = a, *y = b;
@@ -489,6 +618,7 @@ enum whk_status whk_registry_open(struct whk_registry **registry,
     if (reg->providers_path == NULL || reg->plugin_path == NULL)
         goto out;
 
+    find_preloaded(reg);
     status = WHK_OK;
     for (dir = reg->providers_path; status == WHK_OK && dir && *dir;) {
         const char *colon = strchr(dir, ':');
@@ -502,6 +632,8 @@ enum whk_status whk_registry_open(struct whk_registry **registry,
         free(one);
         dir = colon ? colon + 1 : NULL;
     }
+    if (status == WHK_OK)
+        status = add_builtin_entries(reg);
     if (reg->count > 1)
         qsort(reg->entries, reg->count, sizeof(*reg->entries),
               compare_entries);
@@ -524,6 +656,9 @@ void whk_registry_free(struct whk_registry *reg)
         free_entry(&reg->entries[i]);
     for (size_t i = 0; i < reg->problem_count; i++)
         free(reg->problems[i]);
+    for (size_t i = 0; i < reg->preloaded_count; i++)
+        free(reg->preloaded[i].name);
+    free(reg->preloaded);
     free(reg->entries);
     free(reg->problems);
     free(reg->providers_path);
@@ -603,4 +738,9 @@ const char *whk_entry_module_path(const struct whk_entry *entry)
 const char *whk_entry_json(const struct whk_entry *entry)
 {
     return entry->json;
+}
+
+int whk_entry_preloaded(const struct whk_entry *entry)
+{
+    return entry->preloaded;
 }

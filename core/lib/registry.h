@@ -8,9 +8,10 @@ struct whk_entry {
     char *title;
     char *summary;
     char *module;
-    char *file;
+    char *file;        /* NULL for an entry built into the program */
     char *module_path; /* NULL when no plugin file was found */
     char *json;
+    int preloaded;     /* the module is linked into the program */
 };
 
 #endif

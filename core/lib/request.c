@@ -197,7 +197,7 @@ static int is_content_type(const char *name)
     return whkp_strcaseeq(name, "Content-Type");
 }
 
-/* A header name is an HTTP token; a value holds no CR or LF. */
+/* A header name is an HTTP token; a value contains no CR or LF. */
 static int valid_header(const char *name, const char *value)
 {
     if (name == NULL || *name == '\0' || value == NULL)

@@ -244,11 +244,12 @@ WHK_DESCRIPTOR(stripe) = {
     .fields = stripe_fields,
     .samples = stripe_samples,
     .idempotency_keys = stripe_keys,
+    /* Stripe reads only the status: any 2xx acknowledges the event. */
     .response =
         {
             .status = 0,
-            .content_type = "application/json",
-            .body = "{\"received\": true}",
+            .content_type = NULL,
+            .body = "",
             .format = NULL,
         },
     /* NOTE: Stripe publishes no exact timeout, so 10 s is an estimate. */

@@ -106,12 +106,82 @@ START_TEST(media_type_lowercase_without_parameters)
 }
 END_TEST
 
+/* Discord's declaration: 200, application/json, a JSON body. */
+static const struct whk_descriptor interactions = {
+    .name = "interactions",
+    .title = "JSON provider",
+    .response = {.status = 200, .content_type = "application/json",
+                 .body = "{\"type\":1}", .format = "json"},
+    .timeout_ms = 3000,
+    .timeout_error = "'The application did not respond'",
+};
+
+/* Stripe's and GitHub's declaration: any 2xx, any body. */
+static const struct whk_descriptor status_only = {
+    .name = "status-only",
+    .title = "Status provider",
+    .response = {.status = 0},
+    .timeout_ms = 10000,
+};
+
+static const struct {
+    const struct whk_descriptor *descriptor;
+    long status;
+    const char *type;
+    const char *body;
+    double seconds;
+    const char *text; /* NULL: no problem expected */
+} declared_cases[] = {
+    {&interactions, 200, "application/json; charset=utf-8", "{\"type\":1}",
+     0.01, NULL},
+    {&interactions, 200, "application/json", "{\"type\":4,\"data\":{}}",
+     0.01, NULL},
+    {&interactions, 200, "text/html", "{\"type\":1}", 0.01,
+     "the Content-Type is text/html; the provider expects application/json"},
+    {&interactions, 200, "application/json", "{type:1}", 0.01,
+     "the body is not valid JSON: line 1"},
+    {&interactions, 200, "application/json", "{}", 3.5, "gives up after 3.00 "
+     "s and reports 'The application did not respond'"},
+    {&interactions, 401, "text/plain", "invalid", 0.01, "answered 401"},
+    {&status_only, 200, "text/plain", "OK", 0.01, NULL},
+    {&status_only, 202, NULL, "", 0.01, NULL},
+    {&status_only, 204, "application/json", "", 0.01, NULL},
+    {&status_only, 301, "text/html", "moved", 0.01,
+     "answered 301; Status provider expects a 2xx status"},
+    {&status_only, 200, NULL, "", 11.0, "gives up after 10.00 s and reports "
+     "a failed delivery"},
+};
+
+START_TEST(judge_declared_responses)
+{
+    struct whkp_response r =
+        response(declared_cases[_i].status, declared_cases[_i].type,
+                 declared_cases[_i].body, declared_cases[_i].seconds);
+    const struct whk_descriptor *d = declared_cases[_i].descriptor;
+    struct whkp_judgement j;
+
+    whkp_judge_response(d, &r, (long)d->timeout_ms, &j);
+    if (declared_cases[_i].text == NULL) {
+        ck_assert_msg(j.problem_count == 0, "case %d: unexpected '%s'", _i,
+                      j.problem_count ? j.problems[0] : "");
+    } else {
+        ck_assert_uint_ge(j.problem_count, 1);
+        ck_assert_msg(strstr(j.problems[0], declared_cases[_i].text) != NULL,
+                      "case %d: '%s' lacks '%s'", _i, j.problems[0],
+                      declared_cases[_i].text);
+    }
+    whkp_judgement_clear(&j);
+}
+END_TEST
+
 int main(void)
 {
     Suite *suite = suite_create("judge");
     TCase *tc = tcase_create("judge");
 
     tcase_add_loop_test(tc, judge_cases, 0, sizeof(cases) / sizeof(cases[0]));
+    tcase_add_loop_test(tc, judge_declared_responses, 0,
+                        sizeof(declared_cases) / sizeof(declared_cases[0]));
     tcase_add_test(tc, xml_reports_root_and_errors);
     tcase_add_test(tc, media_type_lowercase_without_parameters);
     suite_add_tcase(suite, tc);

@@ -25,6 +25,10 @@ struct whk_entry;
  * NULL for the default: $WHK_PROVIDERS_PATH / $WHK_PLUGIN_PATH when set,
  * else the folders installed beside libwhk. A malformed entry does not
  * fail the call: it is skipped and listed by whk_registry_problem_at().
+ * Modules that the program preloaded (LTDL_SET_PRELOADED_SYMBOLS() before
+ * the first call) take precedence over plugin files of the same name, and
+ * the entries built in with them are added for every provider name that
+ * no providers.d file defines.
  */
 WHK_API enum whk_status whk_registry_open(struct whk_registry **registry,
                                           const char *providers_path,
@@ -58,11 +62,24 @@ WHK_API const char *whk_entry_title(const struct whk_entry *entry);
 WHK_API const char *whk_entry_summary(const struct whk_entry *entry);
 WHK_API const char *whk_entry_module(const struct whk_entry *entry);
 
-/* The providers.d file the entry came from. */
+/*
+ * The providers.d file the entry came from, or NULL for an entry built
+ * into the program together with its preloaded module.
+ */
 WHK_API const char *whk_entry_file(const struct whk_entry *entry);
 
-/* The plugin file the module resolves to, or NULL when none exists. */
+/*
+ * The plugin file the module resolves to, or NULL when none exists or the
+ * module is preloaded.
+ */
 WHK_API const char *whk_entry_module_path(const struct whk_entry *entry);
+
+/*
+ * Returns 1 when the entry's module is linked into the program as a
+ * libltdl preloaded module (a build with WHK_STATIC_PROVIDERS), so it
+ * loads without a plugin file, and 0 otherwise.
+ */
+WHK_API int whk_entry_preloaded(const struct whk_entry *entry);
 
 /* The whole entry as compact JSON text, as handed to the plugin's init. */
 WHK_API const char *whk_entry_json(const struct whk_entry *entry);
@@ -97,7 +114,10 @@ WHK_API void whk_provider_free(struct whk_provider *provider);
 /* The provider's name: its providers.d entry's, else the descriptor's. */
 WHK_API const char *whk_provider_name(const struct whk_provider *provider);
 
-/* The plugin file the provider was loaded from. */
+/*
+ * The plugin file the provider was loaded from, or "MODULE (preloaded)"
+ * for a module linked into the program.
+ */
 WHK_API const char *whk_provider_path(const struct whk_provider *provider);
 
 /*

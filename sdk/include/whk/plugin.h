@@ -22,7 +22,7 @@ extern "C" {
  */
 #define WHK_ABI_VERSION 1
 
-/* Where a provider's secret comes from and what it looks like. */
+/* Kind of key a provider signs with. */
 enum whk_secret_kind {
     WHK_SECRET_SHARED = 0,     /* the same secret signs and verifies */
     WHK_SECRET_PUBLIC_KEY = 1  /* verify with a public key, sign with a
@@ -52,7 +52,7 @@ struct whk_field {
 
 /*
  * A request the provider really sends. The host posts it to the webhook
- * URL, with path_suffix appended to the URL's path when set. headers holds
+ * URL, with path_suffix appended to the URL's path when set. headers has
  * extra "Name: value" lines, NULL-terminated, or is NULL. A table ends with
  * a sample whose name is NULL.
  */
@@ -66,7 +66,7 @@ struct whk_sample {
     const char *const *headers;
 };
 
-/* Where an idempotency key is found in a delivery. */
+/* Location of an idempotency key in a delivery. */
 enum whk_key_source {
     WHK_KEY_PARAM = 1,  /* a form parameter */
     WHK_KEY_HEADER = 2, /* a header */
@@ -83,7 +83,7 @@ struct whk_key {
 struct whk_response_decl {
     int status;               /* 200; 0 accepts any 2xx */
     const char *content_type; /* media type, or NULL for any */
-    const char *body;         /* what a stand-in receiver answers */
+    const char *body;         /* body a stand-in receiver sends */
     const char *format;       /* "xml", "json", "text" or NULL for any */
 };
 

@@ -143,8 +143,8 @@ WHK_API const char *whk_request_header(const struct whk_request *req,
 
 /*
  * Appends a header line, keeping any earlier lines with the same name.
- * WHK_ERR_INVALID when the name is not an HTTP token or the value holds
- * CR or LF; the same holds for whk_request_set_header().
+ * WHK_ERR_INVALID when the name is not an HTTP token or the value contains
+ * CR or LF. whk_request_set_header() checks the same.
  */
 WHK_API enum whk_status whk_request_add_header(struct whk_request *req,
                                                const char *name,
