@@ -227,6 +227,8 @@ static void print_delivery(const struct whk_descriptor *d)
         whkp_printf("  timeout: %.1f s%s%s\n", d->timeout_ms / 1000.0,
                d->timeout_error ? ", then " : "",
                d->timeout_error ? d->timeout_error : "");
+    else if (d->flags & WHK_NO_TIMEOUT)
+        whkp_printf("  timeout: none documented by the provider\n");
     if (d->retries)
         whkp_printf("  retries: %s\n", d->retries);
     putchar('\n');

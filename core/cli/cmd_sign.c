@@ -363,6 +363,18 @@ static int sign_request(const struct whk_provider *provider,
     return WHKP_EXIT_OK;
 }
 
+/* Whether signing changed the body, as a timestamp inside it does. */
+static int body_changed(const struct whk_request *before,
+                        const struct whk_request *after)
+{
+    size_t before_len, after_len;
+    const char *a = whk_request_body(before, &before_len);
+    const char *b = whk_request_body(after, &after_len);
+
+    return before_len != after_len ||
+           (before_len > 0 && memcmp(a, b, before_len) != 0);
+}
+
 static int run(struct sign_args *args)
 {
     struct whk_registry *registry = NULL;
@@ -422,6 +434,16 @@ static int run(struct sign_args *args)
     if (strcmp(url_before, whk_request_url(req)) != 0)
         whkp_note("the provider signs the URL %s; send the request there",
                   whk_request_url(req));
+    if (body_changed(before, req)) {
+        size_t len;
+        const char *body = whk_request_body(req, &len);
+
+        /* The file no longer holds what was signed; curl gets the body. */
+        args->request.data = NULL;
+        whkp_note("the provider writes the time of sending into the body, "
+                  "so signing did; send this body: %.*s",
+                  len > 2000 ? 2000 : (int)len, body);
+    }
     if (args->curl_target != NULL && !args->json) {
         status = print_curl(stdout, req, args->curl_target,
                             args->request.data);

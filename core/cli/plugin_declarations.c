@@ -413,15 +413,25 @@ static void check_timeout(struct whkp_check_report *r,
 {
     struct problem p = {""};
 
-    if (d->timeout_ms == 0)
+    int undocumented = (d->flags & WHK_NO_TIMEOUT) != 0;
+
+    if (d->timeout_ms == 0 && !undocumented)
         found(&p, "timeout_ms is 0; set how long the provider waits for "
-                  "the endpoint before giving up");
+                  "the endpoint before giving up, or the flag "
+                  "WHK_NO_TIMEOUT when its documentation names none");
+    if (d->timeout_ms != 0 && undocumented)
+        found(&p, "timeout_ms is %u, but the flag WHK_NO_TIMEOUT says the "
+                  "provider documents no timeout; drop one of them",
+              d->timeout_ms);
     if (d->tolerance_seconds < 0)
         found(&p,
               "tolerance_seconds is %d; use 0 for no timestamp or a "
               "positive number of seconds",
               d->tolerance_seconds);
-    report(r, "timeout", &p, "the provider waits %u ms", d->timeout_ms);
+    if (undocumented)
+        report(r, "timeout", &p, "none documented (WHK_NO_TIMEOUT)");
+    else
+        report(r, "timeout", &p, "the provider waits %u ms", d->timeout_ms);
 }
 
 static void check_failures(struct whkp_check_report *r,

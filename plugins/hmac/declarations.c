@@ -334,10 +334,24 @@ static enum whk_status parse_delivery(json_t *root, const struct path *top,
 {
     int64_t timeout_ms = 0;
     enum whk_status status;
+    struct path at;
 
+    /*
+     * Required, so that an entry says whether the provider documents a
+     * timeout: 0 means its documentation names none.
+     */
+    if (json_object_get(root, "timeout_ms") == NULL) {
+        path_child(&at, top, "timeout_ms");
+        return entry_error(err, &at,
+                           "is missing; give how long the provider waits "
+                           "for the endpoint, in milliseconds, or 0 when "
+                           "its documentation names no timeout");
+    }
     status = get_integer(root, top, "timeout_ms", 0, 3600000, &timeout_ms,
                          err);
     d->timeout_ms = (unsigned int)timeout_ms;
+    if (timeout_ms == 0)
+        d->flags |= WHK_NO_TIMEOUT;
     if (status == WHK_OK)
         status = get_string(root, top, "timeout_error", timeout_ms > 0,
                             &d->timeout_error, err);
@@ -399,7 +413,7 @@ enum whk_status declarations_parse(json_t *root, const struct scheme *scheme,
     if (d->algorithm == NULL)
         d->algorithm = scheme_describe(scheme, signed_text, arena);
     d->signature_headers = (const char *const *)scheme->headers;
-    d->flags = WHK_SIGNS_BODY;
+    d->flags |= WHK_SIGNS_BODY;
     if (template_uses(&scheme->signed_bytes, PART_URL) ||
         template_uses(&scheme->signed_bytes, PART_PATH))
         d->flags |= WHK_SIGNS_URL;

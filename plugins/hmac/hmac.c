@@ -173,6 +173,8 @@ static enum whk_status sign_inputs(const struct scheme *s,
     }
     if (status == WHK_OK && s->timestamp_source == TIMESTAMP_HEADER)
         status = whk_request_set_header(req, s->timestamp_name, ts);
+    if (status == WHK_OK && s->timestamp_source == TIMESTAMP_JSON)
+        status = restamp_body(s, req, ts, err);
     return status;
 }
 

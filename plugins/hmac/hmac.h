@@ -274,6 +274,17 @@ HMAC_HIDDEN int json_pointer_text(const char *body, size_t len,
                                   size_t size);
 
 /*
+ * Writes stamp, the time of signing in the scheme's unit, as the value of
+ * the body's timestamp when the scheme reads it from a top-level member of
+ * a JSON body, as the provider does when it sends. Other bodies are left
+ * as they are.
+ */
+HMAC_HIDDEN enum whk_status restamp_body(const struct scheme *s,
+                                         struct whk_request *req,
+                                         const char *stamp,
+                                         struct whk_error *err);
+
+/*
  * Computes the HMAC of the signed bytes into mac (WHK_DIGEST_MAX_SIZE
  * bytes). When the template names a header the request lacks, *missing
  * is its name and the status WHK_ERR_INVALID.

@@ -225,6 +225,8 @@ START_TEST(declarations_complete)
     ck_assert_uint_ge(fixes, 4);
     ck_assert_ptr_nonnull(d->retries);
     ck_assert(d->flags & WHK_SIGNS_BODY);
+    /* A timeout, or the flag that says the provider documents none. */
+    ck_assert_int_ne(d->timeout_ms > 0, (d->flags & WHK_NO_TIMEOUT) != 0);
     whk_provider_free(provider);
 }
 END_TEST
@@ -285,7 +287,8 @@ static const char base_entry[] =
     " \"samples\": [{\"name\": \"e\", \"description\": \"d\","
     "  \"body\": {\"a\": 1}}],"
     " \"idempotency_keys\": [{\"json\": \"/a\"}],"
-    " \"response\": {\"status\": 0}, \"retries\": \"r\","
+    " \"response\": {\"status\": 0}, \"timeout_ms\": 0,"
+    " \"retries\": \"r\","
     " \"failures\": [{\"symptom\": \"s\", \"cause\": \"c\", \"fix\": \"f\"}]}";
 
 /* A change to base_entry: set the JSON value at a path, or delete it. */
@@ -327,6 +330,8 @@ static const struct {
      " \"fix\": \"f\", \"reason\": \"nope\"}]", "not a verdict reason"},
     {"", "retries", NULL, "key 'retries' is missing"},
     {"", "timeout_ms", "5000", "key 'timeout_error' is missing"},
+    {"", "timeout_ms", NULL, "key 'timeout_ms' is missing"},
+    {"", "timeout_ms", "-1", "key 'timeout_ms' is -1"},
     {"", "challenges", "[{\"name\": \"c\", \"description\": \"d\","
      " \"method\": \"GET\", \"token\": \"body:x\","
      " \"response\": {\"status\": 200}}]", "key 'challenges[0].token'"},
@@ -437,6 +442,52 @@ static struct outcome signed_at(const char *name, int64_t signed_at,
     json_decref(v);
     return out;
 }
+
+/*
+ * Signing writes the time of sending into a body timestamp, as Linear
+ * does, and changes nothing else: not a nested member of the same name,
+ * not the spacing.
+ */
+static const struct {
+    const char *body, *signed_body;
+} restamps[] = {
+    {"{\"data\":{\"webhookTimestamp\":5}, \"webhookTimestamp\" : 7 ,"
+     "\"x\":\"}\"}",
+     "{\"data\":{\"webhookTimestamp\":5}, \"webhookTimestamp\" : "
+     "1723630532000 ,\"x\":\"}\"}"},
+    {"{\"webhookTimestamp\":\"7\"}",
+     "{\"webhookTimestamp\":\"1723630532000\"}"},
+    {"{\"a\":[1,{\"b\":\"\\\"\"}],\"webhookTimestamp\":0}",
+     "{\"a\":[1,{\"b\":\"\\\"\"}],\"webhookTimestamp\":1723630532000}"},
+    {"{\"a\":1}", "{\"a\":1}"},
+    {"[1]", "[1]"},
+};
+
+START_TEST(body_timestamp_restamped)
+{
+    json_t *v = read_vector("linear");
+    const char *secret = json_string_value(json_object_get(v, "secret"));
+    struct whk_provider *provider = load("linear");
+    struct whk_request *req = whk_request_new();
+    struct whk_context *ctx = whk_context_new();
+    struct whk_span span = {secret, strlen(secret)};
+    const char *body;
+    size_t len;
+
+    whk_request_set_url(req, "https://hooks.example.com/webhooks");
+    whk_request_set_body(req, restamps[_i].body, strlen(restamps[_i].body));
+    whk_context_set_time(ctx, 1723630532);
+    ck_assert_int_eq(whk_provider_sign(provider, ctx, req, span, NULL),
+                     WHK_OK);
+    body = whk_request_body(req, &len);
+    ck_assert_uint_eq(len, strlen(restamps[_i].signed_body));
+    ck_assert_str_eq(body, restamps[_i].signed_body);
+    whk_context_free(ctx);
+    whk_request_free(req);
+    whk_provider_free(provider);
+    json_decref(v);
+}
+END_TEST
 
 /* Providers with a default window in each timestamp unit and source. */
 static const struct {
@@ -631,6 +682,7 @@ int main(void)
     tcase_add_loop_test(tc, malformed_entry_rejected, 0, COUNT(broken));
     tcase_add_test(tc, base_entry_loads);
     tcase_add_loop_test(tc, timestamp_window_edges, 0, COUNT(windows));
+    tcase_add_loop_test(tc, body_timestamp_restamped, 0, COUNT(restamps));
     tcase_add_loop_test(tc, timestamp_checked_on_request, 0, 2);
     tcase_add_loop_test(tc, bad_headers_invalid, 0, COUNT(bad_headers));
     tcase_add_loop_test(tc, secret_forms_rejected, 0, COUNT(bad_secrets));

@@ -139,6 +139,11 @@ struct whk_challenge {
 #define WHK_SIGNS_URL    0x1u /* the signature covers the request URL */
 #define WHK_SIGNS_PARAMS 0x2u /* it covers decoded form parameters */
 #define WHK_SIGNS_BODY   0x4u /* it covers the raw body bytes */
+/*
+ * The provider documents no delivery timeout, so timeout_ms is 0 on
+ * purpose and whk judges no latency against it. Added within ABI 1.
+ */
+#define WHK_NO_TIMEOUT   0x8u
 
 /*
  * A provider plugin. Export exactly one, const, with WHK_DESCRIPTOR().
@@ -154,7 +159,7 @@ struct whk_descriptor {
     const char *docs_url;     /* the provider's signature documentation */
     const char *algorithm;    /* one line: "HMAC-SHA1 of URL + params" */
     const char *const *signature_headers; /* NULL-terminated */
-    unsigned int flags;       /* WHK_SIGNS_* */
+    unsigned int flags;       /* WHK_SIGNS_*, WHK_NO_TIMEOUT */
     struct whk_secret_decl secret;
     const struct whk_field *fields;
     const struct whk_sample *samples;
