@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Messages, file reading, shell quoting and template expansion. */
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
@@ -27,44 +28,166 @@ static size_t utf8_length(const unsigned char *text)
 }
 
 /*
- * Writes text with control characters, C1 controls and bytes that are not
- * UTF-8 as \xNN, so that request data cannot move the cursor, recolour or
- * retitle the terminal. Newlines at the very start or end stay; any other
- * newline is escaped, so data cannot forge another output line.
+ * Writes text with control characters (newlines included), C1 controls
+ * and bytes that are not UTF-8 as \xNN, so that request data cannot move
+ * the cursor, recolour or retitle the terminal, or forge an output line.
  */
 static void write_escaped(FILE *out, const char *text)
 {
     const unsigned char *p = (const unsigned char *)text;
-    size_t len = strlen(text), lead = strspn(text, "\n"), tail = len;
 
-    while (tail > lead && p[tail - 1] == '\n')
-        tail--;
-    for (size_t i = 0; i < len;) {
-        size_t n = p[i] >= 0x80 ? utf8_length(p + i) : 1;
+    while (*p) {
+        size_t n = *p >= 0x80 ? utf8_length(p) : 1;
 
-        if (p[i] == '\n' && (i < lead || i >= tail)) {
-            fputc('\n', out);
-        } else if (n > 1) {
-            fwrite(p + i, 1, n, out);
-            i += n;
+        if (n > 1) {
+            fwrite(p, 1, n, out);
+            p += n;
             continue;
-        } else if (p[i] < 0x20 ? p[i] != '\t' : p[i] >= 0x7f) {
-            fprintf(out, "\\x%02x", p[i]);
-        } else {
-            fputc(p[i], out);
         }
-        i++;
+        if (*p < 0x20 ? *p != '\t' : *p >= 0x7f)
+            fprintf(out, "\\x%02x", *p);
+        else
+            fputc(*p, out);
+        p++;
     }
 }
 
+/* One conversion of a printf format: "%-*.*lld" and its parts. */
+struct conversion {
+    char spec[32];
+    int width_star;
+    int precision_star;
+    char length[3];
+    char letter;
+};
+
+/* Parses the conversion at format (after '%'); returns the text after it. */
+static const char *parse_conversion(const char *format, struct conversion *c)
+{
+    const char *p = format;
+    size_t n = 0;
+
+    memset(c, 0, sizeof(*c));
+    while (*p && strchr("-+ #0", *p))
+        p++;
+    if (*p == '*') {
+        c->width_star = 1;
+        p++;
+    }
+    while (isdigit((unsigned char)*p))
+        p++;
+    if (*p == '.') {
+        p++;
+        if (*p == '*') {
+            c->precision_star = 1;
+            p++;
+        }
+        while (isdigit((unsigned char)*p))
+            p++;
+    }
+    while (*p && strchr("hlzjt", *p) && n < 2)
+        c->length[n++] = *p++;
+    c->letter = *p ? *p++ : '\0';
+    snprintf(c->spec, sizeof(c->spec), "%%%.*s", (int)(p - format), format);
+    return p;
+}
+
+/*
+ * Formats one conversion, taking its arguments from args. The spec comes
+ * from parse_conversion(), which keeps only flags, width, precision, a
+ * length and the letter, so it is safe to use as a format.
+ */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+static char *format_conversion(const struct conversion *c, va_list *args)
+{
+    int width = c->width_star ? va_arg(*args, int) : 0;
+    int precision = c->precision_star ? va_arg(*args, int) : 0;
+    int stars = c->width_star + c->precision_star;
+    char *text = NULL;
+    int ok = -1;
+
+#define FORMAT_WITH(value)                                                     \
+    (stars == 2   ? asprintf(&text, c->spec, width, precision, value)        \
+     : stars == 1 ? asprintf(&text, c->spec,                                 \
+                             c->width_star ? width : precision, value)       \
+                  : asprintf(&text, c->spec, value))
+
+    switch (c->letter) {
+    case 'd':
+    case 'i':
+        if (strcmp(c->length, "ll") == 0)
+            ok = FORMAT_WITH(va_arg(*args, long long));
+        else if (c->length[0] == 'l' || c->length[0] == 'z' ||
+                 c->length[0] == 'j' || c->length[0] == 't')
+            ok = FORMAT_WITH(va_arg(*args, long));
+        else
+            ok = FORMAT_WITH(va_arg(*args, int));
+        break;
+    case 'u':
+    case 'x':
+    case 'X':
+    case 'o':
+        if (strcmp(c->length, "ll") == 0)
+            ok = FORMAT_WITH(va_arg(*args, unsigned long long));
+        else if (c->length[0] == 'l' || c->length[0] == 'z' ||
+                 c->length[0] == 'j' || c->length[0] == 't')
+            ok = FORMAT_WITH(va_arg(*args, unsigned long));
+        else
+            ok = FORMAT_WITH(va_arg(*args, unsigned int));
+        break;
+    case 'e':
+    case 'f':
+    case 'g':
+        ok = FORMAT_WITH(va_arg(*args, double));
+        break;
+    case 'c':
+        ok = FORMAT_WITH(va_arg(*args, int));
+        break;
+    case 's':
+        ok = FORMAT_WITH(va_arg(*args, const char *));
+        break;
+    case 'p':
+        ok = FORMAT_WITH(va_arg(*args, void *));
+        break;
+    }
+#undef FORMAT_WITH
+    return ok < 0 ? NULL : text;
+}
+#pragma GCC diagnostic pop
+
+/*
+ * printf with each argument escaped by write_escaped(): the format's own
+ * text, newlines included, is written as it is. On x86-64 Linux, long,
+ * size_t, intmax_t and ptrdiff_t share a size, so 'z', 'j' and 't' are
+ * read as long.
+ */
 void whkp_vprint(FILE *out, const char *format, va_list args)
 {
-    char *text = NULL;
+    va_list copy;
 
-    if (vasprintf(&text, format, args) < 0)
-        return;
-    write_escaped(out, text);
-    free(text);
+    va_copy(copy, args);
+    while (*format) {
+        struct conversion c;
+        char *text;
+
+        if (*format != '%') {
+            fputc(*format++, out);
+            continue;
+        }
+        if (format[1] == '%') {
+            fputc('%', out);
+            format += 2;
+            continue;
+        }
+        format = parse_conversion(format + 1, &c);
+        text = format_conversion(&c, &copy);
+        if (text == NULL)
+            break;
+        write_escaped(out, text);
+        free(text);
+    }
+    va_end(copy);
 }
 
 void whkp_printf(const char *format, ...)

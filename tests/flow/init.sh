@@ -11,6 +11,10 @@ expect_in out "$PUBLIC/webhooks/twilio/sms/status" "status callback URL"
 expect_in out "A message comes in: URL" "field name printed"
 expect_in out "Messaging Configuration" "field section printed"
 expect_in out "HTTP POST" "HTTP method field"
+expect_not_in out '\x0a' "line breaks of the field table are not escaped"
+if ! grep -qx "      $PUBLIC/webhooks/twilio/sms" out; then
+  fail "the webhook URL is not on a line of its own"
+fi
 expect_in out "TWILIO_AUTH_TOKEN" "secret variable field"
 expect_not_in out "{{" "no placeholder left"
 expect_in whk.json '"port": 3000' "port written"
