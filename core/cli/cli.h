@@ -76,8 +76,28 @@ enum whk_status whkp_record_read(const char *data, size_t len,
                                  const char *id, struct whkp_record *record,
                                  struct whk_error *err);
 
+/*
+ * Reads the record with the given id, as whkp_record_read() does. When id
+ * is NULL, reads the last record without whk test's probe mark
+ * (WHKP_TEST_HEADER) and stores in *skipped, unless it is NULL, the
+ * number of marked records after it. A log of marked records only is
+ * WHK_ERR_NOT_FOUND, with a message naming the header. In records.c.
+ */
+enum whk_status whkp_record_read_delivery(const char *data, size_t len,
+                                          const char *id,
+                                          struct whkp_record *record,
+                                          size_t *skipped,
+                                          struct whk_error *err);
+
 /* Serializes a record as one compact JSON line (no newline), or NULL. */
 char *whkp_record_dump(const struct whkp_record *record);
+
+/*
+ * The header and value that whk test adds to each request it sends to
+ * probe an endpoint or to diagnose a rejection, but not to its samples.
+ */
+#define WHKP_TEST_HEADER "X-Whk-Test"
+#define WHKP_TEST_PROBE  "probe"
 
 /* The default capture log, relative to the current directory. */
 #define WHKP_CAPTURE_FILE ".whk/captures.jsonl"
@@ -123,6 +143,14 @@ struct whkp_secret_options {
     const char *key_file; /* --key-file: a PEM key, for key-pair schemes */
     const char *default_env; /* whk.json's variable, or NULL for the
                                 provider's usual one */
+    /*
+     * Fields for the error when a key-pair provider has no key to sign
+     * with. The provider, or NULL, names the key type its plugin accepts.
+     * app_verifies is 1 when an app under test verifies what is signed
+     * (whk test, whk replay) and 0 when 'whk verify' may.
+     */
+    const struct whk_provider *provider;
+    int app_verifies;
 };
 
 /*
@@ -250,6 +278,9 @@ char *whkp_expand_template(const char *template, const char *webhook_url,
 
 /* Formats into a new string released with free(); NULL on failure. */
 char *whkp_sprintf(const char *format, ...) WHK_PRINTF(1, 2);
+
+/* Returns singular for a count of 1 and plural for any other count. */
+const char *whkp_plural(size_t count, const char *singular, const char *plural);
 
 /* Quotes text for a POSIX shell with single quotes. */
 char *whkp_shell_quote(const char *text, size_t len);
@@ -391,6 +422,9 @@ enum whkp_send_result {
     WHKP_SEND_UNREACHABLE, /* refused, no route, host not found */
     WHKP_SEND_TIMEOUT,     /* no complete response within the timeout */
     WHKP_SEND_ABORTED,     /* whkp_http_abort() was called */
+    WHKP_SEND_CLOSED,      /* closed or reset before any response */
+    WHKP_SEND_INCOMPLETE,  /* closed before the whole response arrived */
+    WHKP_SEND_INVALID,     /* the response is not HTTP */
     WHKP_SEND_FAILED       /* any other transfer error */
 };
 
@@ -413,7 +447,7 @@ void whkp_http_handle_free(void *handle);
  * target included, and stores the response. Hop-by-hop headers
  * (Connection, Transfer-Encoding, ...) and Content-Length are not copied:
  * libcurl frames the body itself. On failure, error receives a sentence
- * naming the cause.
+ * naming the cause and the URL, with any password in it redacted.
  */
 enum whkp_send_result whkp_http_send(void *handle, const char *url,
                                      const struct whk_request *req,
@@ -421,6 +455,13 @@ enum whkp_send_result whkp_http_send(void *handle, const char *url,
                                      struct whkp_response *response,
                                      char *error, size_t error_size);
 void whkp_response_clear(struct whkp_response *response);
+
+/*
+ * Returns a copy of url with the password of its user information
+ * replaced by "***" ("http://user:***@host/"), for messages; NULL when
+ * memory runs out. Released with free().
+ */
+char *whkp_url_redact(const char *url);
 
 /* Returns 1 for a header that applies to one connection only. */
 int whkp_is_hop_header(const char *name);

@@ -225,6 +225,25 @@ static void set_method(CURL *curl, const struct whk_request *req)
     }
 }
 
+char *whkp_url_redact(const char *url)
+{
+    struct whk_url_parts parts;
+    const char *colon, *end;
+
+    if (whk_url_split(url, &parts, NULL) != WHK_OK ||
+        parts.userinfo.ptr == NULL)
+        return strdup(url);
+    colon = memchr(parts.userinfo.ptr, ':', parts.userinfo.len);
+    if (colon == NULL)
+        return strdup(url);
+    end = parts.userinfo.ptr + parts.userinfo.len;
+    return whkp_sprintf("%.*s:***%s", (int)(colon - url), url, end);
+}
+
+/*
+ * Names a failed transfer after libcurl's error code: no connection, no
+ * response at all, a response cut short, or bytes that are not HTTP.
+ */
 static enum whkp_send_result classify(CURLcode code, const char *url,
                                       const char *detail, long timeout_ms,
                                       char *error, size_t error_size)
@@ -243,6 +262,28 @@ static enum whkp_send_result classify(CURLcode code, const char *url,
     case CURLE_ABORTED_BY_CALLBACK:
         snprintf(error, error_size, "the request to %s was cancelled", url);
         return WHKP_SEND_ABORTED;
+    case CURLE_GOT_NOTHING:
+        snprintf(error, error_size,
+                 "%s closed the connection without sending a response", url);
+        return WHKP_SEND_CLOSED;
+    case CURLE_SEND_ERROR:
+    case CURLE_RECV_ERROR:
+        snprintf(error, error_size,
+                 "the connection to %s broke before a response arrived: %s",
+                 url, text);
+        return WHKP_SEND_CLOSED;
+    case CURLE_PARTIAL_FILE:
+        snprintf(error, error_size,
+                 "%s closed the connection before the whole response "
+                 "arrived: %s",
+                 url, text);
+        return WHKP_SEND_INCOMPLETE;
+    case CURLE_UNSUPPORTED_PROTOCOL: /* "Received HTTP/0.9" */
+    case CURLE_WEIRD_SERVER_REPLY:
+    case CURLE_BAD_CONTENT_ENCODING:
+        snprintf(error, error_size,
+                 "%s sent a response that is not valid HTTP: %s", url, text);
+        return WHKP_SEND_INVALID;
     default:
         snprintf(error, error_size, "the request to %s failed: %s", url,
                  text);
@@ -297,6 +338,7 @@ enum whkp_send_result whkp_http_send(void *handle, const char *url,
     struct curl_slist *headers = NULL;
     struct sink sink = {0};
     char detail[CURL_ERROR_SIZE] = "";
+    char *redacted = NULL;
     enum whkp_send_result result = WHKP_SEND_FAILED;
     CURLcode code;
 
@@ -311,7 +353,10 @@ enum whkp_send_result whkp_http_send(void *handle, const char *url,
 
     code = curl_easy_perform(curl);
     if (code != CURLE_OK) {
-        result = classify(code, url, detail, timeout_ms, error, error_size);
+        /* Messages never show the password of a URL's user information. */
+        redacted = whkp_url_redact(url);
+        result = classify(code, redacted ? redacted : "the URL", detail,
+                          timeout_ms, error, error_size);
         whkp_response_clear(response);
         goto out;
     }
@@ -319,6 +364,7 @@ enum whkp_send_result whkp_http_send(void *handle, const char *url,
     result = WHKP_SEND_OK;
 
 out:
+    free(redacted);
     free(sink.data);
     curl_slist_free_all(headers);
     if (curl != NULL) {

@@ -11,7 +11,7 @@
 #include "listen.h"
 
 static const char usage[] =
-    "usage: whk listen --provider NAME [--port PORT] [--forward APP_URL]\n"
+    "usage: whk listen [--provider NAME] [--port PORT] [--forward APP_URL]\n"
     "                  [--public-url URL] [options]\n"
     "\n"
     "Receives the provider's deliveries on 127.0.0.1 (and ::1), where a\n"
@@ -25,7 +25,8 @@ static const char usage[] =
     "                          (default: whk.json's port without --forward,\n"
     "                          4000 with it)\n"
     "      --forward URL       the app's base URL, e.g. http://localhost:3000\n"
-    "                          (the request target is appended)\n"
+    "                          (the request target is appended; no query\n"
+    "                          or fragment)\n"
     "      --public-url URL    public base URL the provider requests\n"
     "                          (default: whk.json's; else rebuilt from Host\n"
     "                          and X-Forwarded-Proto)\n"
@@ -52,9 +53,21 @@ static const char usage[] =
     "Exit status: 0 stopped by a signal, 2 usage error, 3 environment error\n"
     "(secret unset, plugin missing, port in use).\n";
 
-enum { OPT_PORT = 256, OPT_FORWARD, OPT_PUBLIC_URL, OPT_SECRET_ENV,
-       OPT_SECRET_FILE, OPT_KEY_FILE, OPT_TOLERANCE, OPT_NO_ENFORCE, OPT_CAPTURE, OPT_NO_SYNC,
-       OPT_MAX_BODY, OPT_IDLE_TIMEOUT, OPT_UPSTREAM_TIMEOUT };
+enum {
+    OPT_PORT = 256,
+    OPT_FORWARD,
+    OPT_PUBLIC_URL,
+    OPT_SECRET_ENV,
+    OPT_SECRET_FILE,
+    OPT_KEY_FILE,
+    OPT_TOLERANCE,
+    OPT_NO_ENFORCE,
+    OPT_CAPTURE,
+    OPT_NO_SYNC,
+    OPT_MAX_BODY,
+    OPT_IDLE_TIMEOUT,
+    OPT_UPSTREAM_TIMEOUT
+};
 
 static const struct option options[] = {
     {"provider", required_argument, NULL, 'p'},
@@ -230,6 +243,33 @@ static int check_url(const char *option, const char *url)
     return 0;
 }
 
+/*
+ * Checks --forward: an absolute URL to which each request target, which
+ * has its own query, can be appended. Errors show the URL without its
+ * password.
+ */
+static int check_forward(const char *url, const char *redacted)
+{
+    struct whk_url_parts parts;
+    struct whk_error err = {0};
+
+    if (url == NULL)
+        return 1;
+    if (whk_url_split(url, &parts, &err) != WHK_OK) {
+        whkp_error("--forward '%s': %s", redacted, err.text);
+        return 0;
+    }
+    if (parts.query.ptr != NULL || parts.fragment.ptr != NULL) {
+        whkp_error("--forward '%s' has a %s; give the app's base URL alone "
+                   "(such as http://localhost:3000), because each "
+                   "delivery's request target, query included, is "
+                   "appended to it",
+                   redacted, parts.query.ptr != NULL ? "query" : "fragment");
+        return 0;
+    }
+    return 1;
+}
+
 static void print_banner(const struct whkp_listener *l,
                          const struct whkp_server *server,
                          const char *capture)
@@ -252,8 +292,8 @@ static void print_banner(const struct whkp_listener *l,
         whkp_printf("  verifying against the URL rebuilt from Host and "
                "X-Forwarded-Proto (no public URL set)\n");
     if (l->forward != NULL)
-        whkp_printf("  forwarding to %s%s\n", l->forward,
-               l->enforce ? "; invalid signatures get 403" : "");
+        whkp_printf("  forwarding to %s%s\n", l->forward_redacted,
+                    l->enforce ? "; invalid signatures get 403" : "");
     else
         whkp_printf("  standing in for the app: %d %s\n",
                r->status ? r->status : 200,
@@ -266,20 +306,45 @@ static void print_summary(const struct whkp_listener *l, double seconds,
                           const char *capture)
 {
     const struct whkp_listen_counts *c = &l->counts;
+    size_t records = whkp_capture_count(l->capture);
 
-    whkp_printf("stopped after %.1f s: %zu deliveries (%zu valid, %zu invalid, "
-           "%zu not applicable), %zu duplicates, %zu rejected with 403, "
-           "%zu too large (413)\n",
-           seconds, c->deliveries, c->valid, c->invalid, c->not_applicable,
-           c->duplicates, c->rejected, c->too_large);
+    whkp_printf("stopped after %.1f s: %zu %s (%zu valid, %zu invalid, "
+                "%zu not applicable), %zu %s, %zu rejected with 403, "
+                "%zu too large (413)\n",
+                seconds, c->deliveries,
+                whkp_plural(c->deliveries, "delivery", "deliveries"), c->valid,
+                c->invalid, c->not_applicable, c->duplicates,
+                whkp_plural(c->duplicates, "duplicate", "duplicates"),
+                c->rejected, c->too_large);
     if (l->forward != NULL)
-        whkp_printf("  forwarded %zu to %s, %zu upstream errors (502/504), %zu "
-               "slower than the provider's timeout\n",
-               c->forwarded, l->forward, c->upstream_errors, c->slow);
-    whkp_printf("  captured %zu records in %s%s\n",
-           whkp_capture_count(l->capture), capture,
-           c->capture_errors ? " (some failed; see the errors above)" : "");
+        whkp_printf("  forwarded %zu to %s, %zu upstream %s (502/504), "
+                    "%zu cancelled by the shutdown, %zu slower than the "
+                    "provider's timeout\n",
+                    c->forwarded, l->forward_redacted, c->upstream_errors,
+                    whkp_plural(c->upstream_errors, "error", "errors"),
+                    c->cancelled, c->slow);
+    whkp_printf("  captured %zu %s in %s%s\n", records,
+                whkp_plural(records, "record", "records"), capture,
+                c->capture_errors ? " (some failed; see the errors above)"
+                                  : "");
     fflush(stdout);
+}
+
+/* Prints the challenges answered and the warnings about the setup. */
+static void print_start_notes(const struct whkp_listener *l,
+                              const struct whkp_server *server)
+{
+    if (whkp_server_ipv6_error(server) != NULL)
+        whkp_warning("%s; serving 127.0.0.1 only, so a tunnel or client "
+                     "that connects to localhost as ::1 does not reach "
+                     "whk listen; choose another port with --port",
+                     whkp_server_ipv6_error(server));
+    if (l->forward == NULL)
+        whkp_challenge_announce(l->descriptor);
+    if (l->public_base == NULL && (l->descriptor->flags & WHK_SIGNS_URL))
+        whkp_warning("no public URL: set it with 'whk init --public-url "
+                     "URL' or --public-url, or signatures made for the "
+                     "tunnel's URL may not verify");
 }
 
 /* Blocks until SIGINT or SIGTERM; the server threads run meanwhile. */
@@ -291,6 +356,20 @@ static void wait_for_signal(const sigset_t *set)
         ;
 }
 
+/* Checks the public and forward URLs, and redacts the latter to print. */
+static int check_urls(struct whkp_listener *l)
+{
+    if (l->forward != NULL &&
+        (l->forward_redacted = whkp_url_redact(l->forward)) == NULL) {
+        whkp_error("out of memory");
+        return WHKP_EXIT_ENV;
+    }
+    if (!check_url("--public-url", l->public_base) ||
+        !check_forward(l->forward, l->forward_redacted))
+        return WHKP_EXIT_USAGE;
+    return WHKP_EXIT_OK;
+}
+
 /* Fills the listener from the arguments, whk.json and the provider. */
 static int prepare(const struct listen_args *args,
                    const struct whkp_project *project,
@@ -298,9 +377,12 @@ static int prepare(const struct listen_args *args,
                    struct whkp_listener *l)
 {
     const struct whk_descriptor *d = whk_provider_descriptor(provider);
-    struct whkp_secret_options sources = {args->secret_env,
-                                          args->secret_file, args->key_file,
-                                          project->secret_env};
+    struct whkp_secret_options sources = {
+        .env = args->secret_env,
+        .file = args->secret_file,
+        .key_file = args->key_file,
+        .default_env = project->secret_env,
+    };
     struct whk_error err = {0};
     int status;
 
@@ -312,9 +394,9 @@ static int prepare(const struct listen_args *args,
     l->quiet = args->quiet;
     l->tolerance = args->tolerance;
     l->upstream_timeout_ms = (long)args->upstream_timeout * 1000;
-    if (!check_url("--public-url", l->public_base) ||
-        !check_url("--forward", l->forward))
-        return WHKP_EXIT_USAGE;
+    status = check_urls(l);
+    if (status != WHKP_EXIT_OK)
+        return status;
 
     status = whkp_secret_load_for(d, &sources, 0, &l->secret);
     if (status == WHKP_EXIT_OK)
@@ -372,12 +454,7 @@ static int serve(const struct listen_args *args, struct whkp_listener *l,
         return WHKP_EXIT_ENV;
     }
     print_banner(l, server, args->capture);
-    if (l->forward == NULL)
-        whkp_challenge_announce(l->descriptor);
-    if (l->public_base == NULL && (l->descriptor->flags & WHK_SIGNS_URL))
-        whkp_warning("no public URL: set it with 'whk init --public-url "
-                     "URL' or --public-url, or signatures made for the "
-                     "tunnel's URL may not verify");
+    print_start_notes(l, server);
 
     wait_for_signal(signals);
     /* In-flight forwards end now rather than at the upstream timeout. */
@@ -421,6 +498,7 @@ out:
     whkp_seen_free(l.seen);
     whkp_capture_close(l.capture);
     whkp_secret_clear(&l.secret);
+    free(l.forward_redacted);
     whk_provider_free(provider);
     whk_registry_free(registry);
     whkp_project_clear(&project);

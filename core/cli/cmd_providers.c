@@ -218,10 +218,13 @@ static void print_delivery(const struct whk_descriptor *d)
     whkp_printf("%s\n", d->idempotency_keys && d->idempotency_keys->name
                        ? ""
                        : "(none declared)");
-    whkp_printf("  expected response: %d%s%s\n", d->response.status,
-           d->response.content_type ? " " : "",
-           d->response.content_type ? d->response.content_type : "");
-    if (d->response.body)
+    if (d->response.status != 0)
+        whkp_printf("  expected response: %d", d->response.status);
+    else
+        whkp_printf("  expected response: any 2xx");
+    whkp_printf("%s%s\n", d->response.content_type ? " " : "",
+                d->response.content_type ? d->response.content_type : "");
+    if (d->response.body != NULL && d->response.body[0] != '\0')
         whkp_printf("    %s\n", d->response.body);
     if (d->timeout_ms)
         whkp_printf("  timeout: %.1f s%s%s\n", d->timeout_ms / 1000.0,

@@ -3,6 +3,7 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <jansson.h>
 
@@ -152,7 +153,7 @@ static int read_record(const struct replay_args *args,
 {
     struct whk_error err = {0};
     char *data = NULL;
-    size_t len;
+    size_t len, skipped;
     enum whk_status status;
 
     /* Capture logs grow; 1 GiB bounds what one replay reads. */
@@ -163,12 +164,19 @@ static int read_record(const struct replay_args *args,
                    err.text);
         return WHKP_EXIT_USAGE;
     }
-    status = whkp_record_read(data, len, args->id, record, &err);
+    status =
+        whkp_record_read_delivery(data, len, args->id, record, &skipped, &err);
     free(data);
     if (status != WHK_OK) {
         whkp_error("%s: %s", args->capture, err.text);
         return WHKP_EXIT_USAGE;
     }
+    if (skipped > 0 && !args->json)
+        whkp_note("replaying %s, the last delivery in %s; the %zu %s after "
+                  "it whk test sent as %s (header %s)",
+                  record->id ? record->id : "the record", args->capture,
+                  skipped, whkp_plural(skipped, "record", "records"),
+                  whkp_plural(skipped, "a probe", "probes"), WHKP_TEST_HEADER);
     return WHKP_EXIT_OK;
 }
 
@@ -248,9 +256,13 @@ static int resign(const struct replay_args *args,
     struct whk_registry *registry = NULL;
     struct whk_provider *provider = NULL;
     struct whkp_secret secret = {0};
-    struct whkp_secret_options sources = {args->secret_env,
-                                          args->secret_file, args->key_file,
-                                          project->secret_env};
+    struct whkp_secret_options sources = {
+        .env = args->secret_env,
+        .file = args->secret_file,
+        .key_file = args->key_file,
+        .default_env = project->secret_env,
+        .app_verifies = 1,
+    };
     const char *name = args->provider ? args->provider : record->provider;
     const char *base = args->public_url ? args->public_url
                                         : project->public_url;
@@ -270,6 +282,7 @@ static int resign(const struct replay_args *args,
         status = WHKP_EXIT_USAGE;
         goto out;
     }
+    sources.provider = provider;
     status = whkp_secret_load_for(d, &sources, 1, &secret);
     if (status == WHKP_EXIT_OK)
         status = whkp_secret_check(provider, &secret, 1);
@@ -284,9 +297,114 @@ out:
     return status;
 }
 
+/*
+ * Loads the provider name quietly, for a hint, and stores its timestamp
+ * tolerance and title. Returns 0 when it cannot be loaded.
+ */
+static int provider_tolerance(const char *name, int *tolerance, char *title,
+                              size_t title_size)
+{
+    struct whk_registry *registry = NULL;
+    struct whk_provider *provider = NULL;
+    int loaded = 0;
+
+    if (name != NULL &&
+        whk_registry_open(&registry, NULL, NULL, NULL) == WHK_OK &&
+        whk_provider_load(registry, name, &provider, NULL) == WHK_OK) {
+        const struct whk_descriptor *d = whk_provider_descriptor(provider);
+
+        *tolerance = d->tolerance_seconds;
+        snprintf(title, title_size, "%s", d->title ? d->title : d->name);
+        loaded = 1;
+    }
+    whk_provider_free(provider);
+    whk_registry_free(registry);
+    return loaded;
+}
+
+/* Returns the seconds since received_at ("...T...Z"), or -1 if unknown. */
+static long long record_age(const char *received_at)
+{
+    struct tm tm = {0};
+    const char *rest =
+        received_at ? strptime(received_at, "%Y-%m-%dT%H:%M:%S", &tm) : NULL;
+    time_t then = rest ? timegm(&tm) : (time_t)-1;
+
+    if (then == (time_t)-1 || time(NULL) < then)
+        return -1;
+    return (long long)(time(NULL) - then);
+}
+
+/* Returns why a signed timestamp may be stale, or NULL when it is not. */
+static char *stale_text(const char *title, int tolerance, long long age)
+{
+    if (tolerance <= 0)
+        return NULL;
+    if (age < 0)
+        return whkp_sprintf("; so does a record older than the %d s "
+                            "tolerance for %s's signed timestamp",
+                            tolerance, title);
+    if (age <= tolerance)
+        return NULL;
+    return whkp_sprintf("; this one needs it anyway: it was received %lld s "
+                        "ago, beyond the %d s tolerance for %s's signed "
+                        "timestamp",
+                        age, tolerance, title);
+}
+
+/*
+ * Explains a 4xx response to a record sent unchanged: it was invalid on
+ * arrival, was edited since, or carries a signed timestamp that is now
+ * older than the provider's tolerance.
+ */
+static char *resign_hint(const struct replay_args *args,
+                         const struct whkp_project *project,
+                         const struct whkp_record *record)
+{
+    const char *name = args->provider     ? args->provider
+                       : record->provider ? record->provider
+                                          : project->provider;
+    const char *id = record->id ? record->id : "(no id)";
+    char title[128] = "", *stale = NULL, *hint;
+    int tolerance = 0;
+
+    if (provider_tolerance(name, &tolerance, title, sizeof(title)))
+        stale = stale_text(title, tolerance, record_age(record->received_at));
+    if (record->verdict != NULL && strcmp(record->verdict, "invalid") == 0)
+        hint = whkp_sprintf("whk listen found record %s invalid on arrival "
+                            "(%s), and the app rejected it as captured too; "
+                            "--resign signs it again with the secret",
+                            id, record->reason ? record->reason : "invalid");
+    else
+        hint = whkp_sprintf("the app rejected record %s as captured; a "
+                            "record edited after capture needs --resign, "
+                            "which signs it again now%s",
+                            id, stale ? stale : "");
+    free(stale);
+    return hint;
+}
+
+/*
+ * Prints a response body line by line, because whkp_printf() shows a
+ * newline inside an argument as \x0a.
+ */
+static void print_body(const char *body, size_t len)
+{
+    const char *end = body + len;
+
+    while (body < end) {
+        const char *newline = memchr(body, '\n', (size_t)(end - body));
+        size_t line_len =
+            newline ? (size_t)(newline - body) : (size_t)(end - body);
+
+        whkp_printf("%.*s\n", (int)line_len, body);
+        body += line_len + (newline != NULL);
+    }
+}
+
 static void print_result(const struct replay_args *args,
                          const struct whkp_record *record, const char *url,
-                         const struct whkp_response *response)
+                         const struct whkp_response *response, const char *hint)
 {
     json_t *root;
     char *text;
@@ -295,19 +413,17 @@ static void print_result(const struct replay_args *args,
         whkp_printf("replayed %s (%s %s) to %s: %ld in %.1f ms\n", record->id,
                whk_request_method(record->request), record->target, url,
                response->status, response->seconds * 1000);
-        if (response->body_len > 0)
-            whkp_printf("%.*s%s", (int)response->body_len, response->body,
-                   response->body[response->body_len - 1] == '\n' ? ""
-                                                                  : "\n");
+        print_body(response->body, response->body_len);
+        if (hint != NULL)
+            whkp_note("%s", hint);
         return;
     }
-    root = json_pack("{s:s?, s:s, s:s, s:b, s:i, s:f, s:s?, s:s%}", "id",
+    root = json_pack("{s:s?, s:s, s:s, s:b, s:i, s:f, s:s?, s:s%, s:s?}", "id",
                      record->id, "target", record->target, "url", url,
-                     "resigned", args->resign, "status",
-                     (int)response->status, "latency_ms",
-                     response->seconds * 1000, "content_type",
+                     "resigned", args->resign, "status", (int)response->status,
+                     "latency_ms", response->seconds * 1000, "content_type",
                      response->content_type, "body", response->body,
-                     response->body_len);
+                     response->body_len, "hint", hint);
     text = json_dumps(root, JSON_INDENT(2));
     if (text != NULL)
         puts(text);
@@ -316,10 +432,11 @@ static void print_result(const struct replay_args *args,
 }
 
 static int send_record(const struct replay_args *args,
+                       const struct whkp_project *project,
                        const struct whkp_record *record, const char *url)
 {
     struct whkp_response response;
-    char error[512];
+    char error[512], *hint = NULL;
     enum whkp_send_result result;
     int status;
 
@@ -337,11 +454,14 @@ static int send_record(const struct replay_args *args,
                        : "");
         status = WHKP_EXIT_ENV;
     } else {
-        print_result(args, record, url, &response);
+        if (!args->resign && response.status >= 400 && response.status <= 499)
+            hint = resign_hint(args, project, record);
+        print_result(args, record, url, &response, hint);
         status = response.status >= 200 && response.status <= 299
                      ? WHKP_EXIT_OK
                      : WHKP_EXIT_INVALID;
         whkp_response_clear(&response);
+        free(hint);
     }
     whkp_http_cleanup();
     return status;
@@ -373,7 +493,7 @@ int whkp_cmd_replay(int argc, char **argv)
     if (args.resign)
         status = resign(&args, &project, &record);
     if (status == WHKP_EXIT_OK)
-        status = send_record(&args, &record, url);
+        status = send_record(&args, &project, &record, url);
 
 out:
     free(url);

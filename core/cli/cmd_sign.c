@@ -382,7 +382,10 @@ static int run(struct sign_args *args)
     struct whk_request *req = NULL, *before = NULL;
     struct whkp_secret secret = {0};
     struct whkp_secret_options sources = {
-        args->secret_env, args->secret_file, args->key_file, NULL};
+        .env = args->secret_env,
+        .file = args->secret_file,
+        .key_file = args->key_file,
+    };
     const struct whk_descriptor *d;
     struct whkp_project project = {0};
     char *target = NULL, *url_before = NULL, *webhook_url = NULL;
@@ -414,6 +417,7 @@ static int run(struct sign_args *args)
         goto out;
 
     sources.default_env = project.secret_env;
+    sources.provider = provider;
     status = whkp_secret_load_for(d, &sources, 1, &secret);
     if (status == WHKP_EXIT_OK)
         status = whkp_secret_check(provider, &secret, 1);

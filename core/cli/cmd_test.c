@@ -9,7 +9,7 @@
 #include "tester.h"
 
 static const char usage[] =
-    "usage: whk test --provider NAME [--target URL] [--public-url URL]\n"
+    "usage: whk test [--provider NAME] [--target URL] [--public-url URL]\n"
     "                [--sample NAME] [options]\n"
     "\n"
     "Sends each of the provider's samples, signed for the public URL, to the\n"
@@ -235,9 +235,14 @@ static int setup(const struct test_args *args, struct whkp_tester *t,
                  struct whkp_project *project)
 {
     const struct whk_descriptor *d = t->descriptor;
-    struct whkp_secret_options sources = {args->secret_env,
-                                          args->secret_file, args->key_file,
-                                          project->secret_env};
+    struct whkp_secret_options sources = {
+        .env = args->secret_env,
+        .file = args->secret_file,
+        .key_file = args->key_file,
+        .default_env = project->secret_env,
+        .provider = t->provider,
+        .app_verifies = 1,
+    };
     int status;
 
     status = resolve_target(args, project, &t->target);
@@ -284,9 +289,10 @@ static int run_checks(const struct test_args *args, struct whkp_tester *t)
     if (first == NULL)
         return WHKP_EXIT_USAGE;
     /*
-     * The probes go first, so that the last delivery the endpoint sees
-     * (and 'whk listen' captures) is a genuine sample; the report lists
-     * them last.
+     * The probes go first, so that the samples come last unless one is
+     * rejected and diagnosed; the report lists the probes last. Probes
+     * and diagnosis requests carry WHKP_TEST_HEADER, so that readers of
+     * the capture log can pass over them.
      */
     if (args->probes && !whkp_test_probes(t, first))
         return t->unreachable ? WHKP_EXIT_ENV : WHKP_EXIT_USAGE;

@@ -249,7 +249,10 @@ static int run(struct verify_args *args)
     struct whkp_secret secret = {0};
     struct whkp_diagnosis diagnosis = {0};
     struct whkp_secret_options sources = {
-        args->secret_env, args->secret_file, args->key_file, NULL};
+        .env = args->secret_env,
+        .file = args->secret_file,
+        .key_file = args->key_file,
+    };
     const struct whk_descriptor *d;
     struct whkp_project project = {0};
     char *target = NULL, *webhook_url = NULL;

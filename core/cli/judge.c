@@ -186,6 +186,23 @@ static void summarize(const struct whk_descriptor *d,
         judgement->summary = NULL;
 }
 
+char *whkp_describe_timeout(const struct whk_descriptor *d, long timeout_ms)
+{
+    const char *title = d->title ? d->title : d->name;
+
+    if (timeout_ms != (long)d->timeout_ms)
+        return whkp_sprintf("the --timeout-ms limit of %g s",
+                            timeout_ms / 1000.0);
+    /*
+     * "Declared": some plugins estimate a timeout that the provider does
+     * not publish, so the text does not state it as the provider's fact.
+     */
+    return whkp_sprintf("%s's declared timeout of %g s%s%s", title,
+                        timeout_ms / 1000.0,
+                        d->timeout_error ? "; past that timeout, " : "",
+                        d->timeout_error ? d->timeout_error : "");
+}
+
 /*
  * NOTE: every sample is held to the one response declaration, status
  * callbacks too, although Twilio ignores the response to those.
@@ -205,13 +222,15 @@ void whkp_judge_response(const struct whk_descriptor *d,
     else
         judge_content(&d->response, response, judgement);
 
-    if (timeout_ms > 0 && response->seconds * 1000 > (double)timeout_ms)
+    if (timeout_ms > 0 && response->seconds * 1000 > (double)timeout_ms) {
+        char *limit = whkp_describe_timeout(d, timeout_ms);
+
+        judgement->slow = 1;
         add_problem(judgement, WHK_REASON_TIMEOUT,
-                    "the answer took %.2f s; %s gives up after %.2f s and "
-                    "reports %s",
-                    response->seconds, title, timeout_ms / 1000.0,
-                    d->timeout_error ? d->timeout_error
-                                     : "a failed delivery");
+                    "the answer took %.2f s, longer than %s", response->seconds,
+                    limit ? limit : "the timeout");
+        free(limit);
+    }
     if (judgement->problem_count == 0)
         summarize(d, response, judgement);
 }

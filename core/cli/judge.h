@@ -12,6 +12,7 @@ struct whkp_judgement {
     char *problems[WHKP_MAX_PROBLEMS];
     size_t problem_count;
     enum whk_reason reason; /* category of the first problem */
+    int slow;               /* the response came after the timeout */
     char *summary;          /* what was right, for a passing response */
 };
 
@@ -26,6 +27,16 @@ void whkp_judgement_clear(struct whkp_judgement *judgement);
 void whkp_judge_response(const struct whk_descriptor *descriptor,
                          const struct whkp_response *response,
                          long timeout_ms, struct whkp_judgement *judgement);
+
+/*
+ * Describes the latency limit timeout_ms for a message that continues
+ * "longer than ...": "Stripe's declared timeout of 10 s; past that
+ * timeout, " and the provider's timeout_error, or "the --timeout-ms limit
+ * of 2 s" when timeout_ms is not the provider's. Returns NULL when memory
+ * runs out; released with free().
+ */
+char *whkp_describe_timeout(const struct whk_descriptor *descriptor,
+                            long timeout_ms);
 
 /*
  * Parses body as XML with expat. Returns 1 when it is well-formed and

@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "challenge.h"
+#include "judge.h"
 #include "listen.h"
 
 /* The source of the response to a delivery. */
@@ -14,13 +15,28 @@ enum outcome {
     OUTCOME_STAND_IN,    /* no app; the provider's expected response */
     OUTCOME_REJECTED,    /* 403 for an invalid signature */
     OUTCOME_UNREACHABLE, /* 502: the app could not be reached */
+    OUTCOME_CLOSED,      /* 502: it closed the connection, no response */
+    OUTCOME_INCOMPLETE,  /* 502: it closed the connection mid-response */
+    OUTCOME_INVALID,     /* 502: its response is not HTTP */
+    OUTCOME_FAILED,      /* 502: another transfer error */
     OUTCOME_TIMED_OUT,   /* 504: the app did not respond in time */
-    OUTCOME_CHALLENGE    /* no app; the answer to an endpoint challenge */
+    OUTCOME_CANCELLED,   /* no response: whk listen is stopping */
+    OUTCOME_CHALLENGE,   /* no app; the answer to an endpoint challenge */
+    OUTCOME_NOT_CAPTURED /* no app; 500, the record could not be written */
 };
 
-static const char *const outcome_words[] = {
-    "app", "stand-in", "rejected", "app unreachable", "app timed out",
-    "challenge answered"};
+static const char *const outcome_words[] = {"app",
+                                            "stand-in",
+                                            "rejected",
+                                            "app unreachable",
+                                            "app closed the connection",
+                                            "incomplete response from the app",
+                                            "invalid response from the app",
+                                            "request to the app failed",
+                                            "app timed out",
+                                            "cancelled by the shutdown",
+                                            "challenge answered",
+                                            "not captured"};
 
 /* The outcome of one delivery, for the record and the log line. */
 struct delivery {
@@ -123,9 +139,12 @@ static const char *verdict_word(const struct whk_verdict *verdict)
     return "not applicable";
 }
 
-/* Appends the delivery to the capture log before the response. */
-static void capture(struct whkp_listener *l, const struct whkp_incoming *in,
-                    struct delivery *d)
+/*
+ * Appends the delivery to the capture log before the response. Returns 0
+ * when the record could not be written.
+ */
+static int capture(struct whkp_listener *l, const struct whkp_incoming *in,
+                   struct delivery *d)
 {
     struct whk_error err = {0};
     struct whkp_record record = {
@@ -143,13 +162,33 @@ static void capture(struct whkp_listener *l, const struct whkp_incoming *in,
     };
 
     if (whkp_capture_append(l->capture, &record, &err) == WHK_OK)
-        return;
+        return 1;
     pthread_mutex_lock(&l->lock);
     /* One message is enough: a full disk fails every later record too. */
     if (l->counts.capture_errors++ == 0)
-        whkp_error("%s; deliveries are still answered but not captured",
-                   err.text);
+        whkp_error("%s; %s", err.text,
+                   l->forward ? "deliveries are still forwarded, but not "
+                                "captured"
+                              : "deliveries get 500, so that the provider "
+                                "sends them again, until records can be "
+                                "written");
     pthread_mutex_unlock(&l->lock);
+    return 0;
+}
+
+/*
+ * Responds 500 in place of the stand-in when the record was not written,
+ * because the delivery is then recorded nowhere; the provider retries it.
+ */
+static void not_captured(struct whkp_reply *reply, struct delivery *d)
+{
+    static const char text[] =
+        "whk listen: the delivery could not be written to the capture "
+        "log\n";
+
+    whkp_reply_set(reply, 500, "text/plain; charset=utf-8", text,
+                   sizeof(text) - 1);
+    d->outcome = OUTCOME_NOT_CAPTURED;
 }
 
 static void stand_in(const struct whkp_listener *l, struct whkp_reply *reply,
@@ -205,6 +244,29 @@ static void relay(struct whkp_response *response, struct whkp_reply *reply)
     memset(response, 0, sizeof(*response));
 }
 
+static enum outcome forward_outcome(enum whkp_send_result result)
+{
+    switch (result) {
+    case WHKP_SEND_OK:
+        return OUTCOME_APP;
+    case WHKP_SEND_UNREACHABLE:
+        return OUTCOME_UNREACHABLE;
+    case WHKP_SEND_TIMEOUT:
+        return OUTCOME_TIMED_OUT;
+    case WHKP_SEND_ABORTED:
+        return OUTCOME_CANCELLED;
+    case WHKP_SEND_CLOSED:
+        return OUTCOME_CLOSED;
+    case WHKP_SEND_INCOMPLETE:
+        return OUTCOME_INCOMPLETE;
+    case WHKP_SEND_INVALID:
+        return OUTCOME_INVALID;
+    case WHKP_SEND_FAILED:
+        break;
+    }
+    return OUTCOME_FAILED;
+}
+
 static void forward(struct whkp_listener *l, void **connection,
                     const struct whkp_incoming *in, struct whkp_reply *reply,
                     struct delivery *d)
@@ -225,12 +287,13 @@ static void forward(struct whkp_listener *l, void **connection,
                                   l->upstream_timeout_ms, &response,
                                   d->error, sizeof(d->error))
                  : WHKP_SEND_FAILED;
+    d->outcome = forward_outcome(result);
     if (result == WHKP_SEND_OK) {
         relay(&response, reply);
-        d->outcome = OUTCOME_APP;
+    } else if (result == WHKP_SEND_ABORTED) {
+        /* The server is stopping and closes the connection unanswered. */
+        reply->status = 0;
     } else {
-        int timed_out = result == WHKP_SEND_TIMEOUT;
-
         if (url == NULL)
             snprintf(d->error, sizeof(d->error), "out of memory");
         if (asprintf(&text, "whk listen: %s%s\n", d->error,
@@ -239,13 +302,28 @@ static void forward(struct whkp_listener *l, void **connection,
                            "--forward"
                          : "") < 0)
             text = NULL;
-        whkp_reply_set(reply, timed_out ? 504 : 502,
+        whkp_reply_set(reply, result == WHKP_SEND_TIMEOUT ? 504 : 502,
                        "text/plain; charset=utf-8", text ? text : "",
                        text ? strlen(text) : 0);
-        d->outcome = timed_out ? OUTCOME_TIMED_OUT : OUTCOME_UNREACHABLE;
     }
     free(text);
     free(url);
+}
+
+/* Returns 1 for the outcomes that get 502 or 504 because of the app. */
+static int is_upstream_error(enum outcome outcome)
+{
+    switch (outcome) {
+    case OUTCOME_UNREACHABLE:
+    case OUTCOME_CLOSED:
+    case OUTCOME_INCOMPLETE:
+    case OUTCOME_INVALID:
+    case OUTCOME_FAILED:
+    case OUTCOME_TIMED_OUT:
+        return 1;
+    default:
+        return 0;
+    }
 }
 
 static void count(struct whkp_listener *l, const struct delivery *d)
@@ -267,11 +345,27 @@ static void count(struct whkp_listener *l, const struct delivery *d)
     c->duplicates += d->duplicate;
     c->rejected += d->outcome == OUTCOME_REJECTED;
     c->forwarded += d->outcome == OUTCOME_APP;
-    if (d->outcome == OUTCOME_UNREACHABLE || d->outcome == OUTCOME_TIMED_OUT) {
+    c->cancelled += d->outcome == OUTCOME_CANCELLED;
+    if (is_upstream_error(d->outcome)) {
         /* Said once; the log lines and the summary count the rest. */
         if (c->upstream_errors++ == 0)
             whkp_warning("%s", d->error);
     }
+}
+
+/* Warns that the answer came after the provider's timeout, with its fix. */
+static void warn_slow(const struct whkp_listener *l,
+                      const struct whkp_incoming *in, const struct delivery *d)
+{
+    const struct whk_descriptor *desc = l->descriptor;
+    const struct whk_failure *failure =
+        whkp_failure_for(desc, WHK_REASON_TIMEOUT);
+    char *limit = whkp_describe_timeout(desc, (long)desc->timeout_ms);
+
+    whkp_warning("%s %s took %.1f s, longer than %s%s%s", in->method,
+                 in->target, d->seconds, limit ? limit : "the timeout",
+                 failure ? "; fix: " : "", failure ? failure->fix : "");
+    free(limit);
 }
 
 /* One line per delivery, then the verdict's reason when invalid. */
@@ -282,6 +376,7 @@ static void log_delivery(struct whkp_listener *l,
     const struct whk_descriptor *desc = l->descriptor;
     int slow = desc->timeout_ms > 0 && d->seconds * 1000 > desc->timeout_ms;
     const char *repeat = "";
+    char status[16] = "no response";
 
     if (d->key != NULL && d->verdict != NULL &&
         whk_verdict_status(d->verdict) == WHK_VALID)
@@ -290,27 +385,22 @@ static void log_delivery(struct whkp_listener *l,
     pthread_mutex_lock(&l->lock);
     count(l, d);
     l->counts.slow += slow;
+    if (d->status > 0)
+        snprintf(status, sizeof(status), "%d", d->status);
     if (!l->quiet) {
-        whkp_printf("%s %s %s %s%s%s key=%s%s -> %d (%s) %.1f ms id=%s\n",
-               d->received_at, in->method, in->target,
-               verdict_word(d->verdict),
-               whk_verdict_status(d->verdict) == WHK_VALID ? "" : ": ",
-               whk_verdict_status(d->verdict) == WHK_VALID
-                   ? ""
-                   : whk_verdict_text(d->verdict),
-               d->key ? d->key : "-", repeat,
-               d->status, outcome_words[d->outcome], d->seconds * 1000,
-               d->id);
+        whkp_printf("%s %s %s %s%s%s key=%s%s -> %s (%s) %.1f ms id=%s\n",
+                    d->received_at, in->method, in->target,
+                    verdict_word(d->verdict),
+                    whk_verdict_status(d->verdict) == WHK_VALID ? "" : ": ",
+                    whk_verdict_status(d->verdict) == WHK_VALID
+                        ? ""
+                        : whk_verdict_text(d->verdict),
+                    d->key ? d->key : "-", repeat, status,
+                    outcome_words[d->outcome], d->seconds * 1000, d->id);
         fflush(stdout);
     }
     if (slow)
-        whkp_warning("%s %s took %.1f s; %s gives up after %.1f s and "
-                     "reports %s",
-                     in->method, in->target, d->seconds,
-                     desc->title ? desc->title : desc->name,
-                     desc->timeout_ms / 1000.0,
-                     desc->timeout_error ? desc->timeout_error
-                                         : "a failed delivery");
+        warn_slow(l, in, d);
     pthread_mutex_unlock(&l->lock);
 }
 
@@ -323,6 +413,7 @@ void whkp_listen_handle(void *data, void **connection,
     struct delivery d = {0};
     struct timespec wall;
     size_t sequence;
+    int captured;
 
     clock_gettime(CLOCK_MONOTONIC, &d.start);
     clock_gettime(CLOCK_REALTIME, &wall);
@@ -334,7 +425,7 @@ void whkp_listen_handle(void *data, void **connection,
     d.verdict = whk_verdict_new();
 
     verify(l, in, &d);
-    capture(l, in, &d);
+    captured = capture(l, in, &d);
     /* A challenge that is not signed is answered, or forwarded, as is. */
     challenge = whkp_challenge_find(l->descriptor, in->request, in->target);
     if (challenge != NULL && !challenge->is_signed && l->forward == NULL)
@@ -346,6 +437,8 @@ void whkp_listen_handle(void *data, void **connection,
         answer_challenge(l, challenge, in, reply, &d);
     else if (l->forward != NULL)
         forward(l, connection, in, reply, &d);
+    else if (!captured)
+        not_captured(reply, &d);
     else
         stand_in(l, reply, &d);
 

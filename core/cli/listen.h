@@ -17,6 +17,7 @@ struct whkp_listen_counts {
     size_t duplicates;
     size_t forwarded;
     size_t upstream_errors; /* 502 or 504 */
+    size_t cancelled;       /* forwards cut short by the shutdown */
     size_t slow;            /* slower than the provider's timeout */
     size_t too_large;       /* answered 413 */
     size_t capture_errors;
@@ -28,6 +29,7 @@ struct whkp_listener {
     struct whkp_secret secret;
     const char *public_base;   /* NULL: rebuilt from Host per request */
     const char *forward;       /* the app's base URL, or NULL */
+    char *forward_redacted;    /* forward with its password redacted */
     int enforce;               /* reject invalid signatures with 403 */
     int quiet;                 /* no line per delivery */
     int64_t tolerance;         /* --tolerance, or -1 for the provider's */

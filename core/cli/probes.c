@@ -32,9 +32,33 @@ struct probe_text {
 };
 
 /*
+ * Fails check as inconclusive when the response came from no handler of
+ * the webhook (404, 405, a redirect), because such a response rejects no
+ * signature. Returns 1 when it did.
+ */
+static int inconclusive(struct whkp_check *check, const struct probe_text *text,
+                        const struct whk_request *req,
+                        const struct whkp_response *response)
+{
+    char *cause = whkp_route_cause(response, whk_request_method(req));
+
+    if (cause == NULL)
+        return 0;
+    check->passed = 0;
+    check->cause = cause;
+    whkp_check_add_problem(
+        check, whkp_sprintf("inconclusive: it answered %ld to a request %s, "
+                            "which shows nothing about its signature check",
+                            response->status, text->request));
+    whkp_check_keep_body(check, response);
+    return 1;
+}
+
+/*
  * Sends a request that the endpoint must reject. A 2xx response fails the
  * check with the problem "ACCEPTED: it answered STATUS to a request
- * REQUEST".
+ * REQUEST", and so does, as inconclusive, a response from no handler of
+ * the webhook.
  */
 static int probe(struct whkp_tester *t, const struct probe_text *text,
                  const struct whk_request *req, const char *local)
@@ -51,7 +75,9 @@ static int probe(struct whkp_tester *t, const struct probe_text *text,
     check->status = response.status;
     check->seconds = response.seconds;
     check->passed = response.status < 200 || response.status > 299;
-    if (check->passed) {
+    if (inconclusive(check, text, req, &response)) {
+        /* The problem and the cause explain why. */
+    } else if (check->passed) {
         check->summary = strdup("rejected");
     } else {
         if (asprintf(&problem, "%s: it answered %ld to a request %s",
@@ -155,6 +181,8 @@ int whkp_test_probes(struct whkp_tester *t, const struct whk_sample *sample)
 
     if (!whkp_tester_build_sample(t, sample, &req, &local))
         return 0;
+    if (!whkp_tester_mark_probe(req))
+        goto out;
     unsigned_req = whk_request_copy(req);
     if (unsigned_req == NULL || !probe_forged(t, req, local) ||
         t->unreachable)

@@ -5,6 +5,8 @@
 #include <string.h>
 
 #include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
 
 #include "cli.h"
 
@@ -116,6 +118,85 @@ static int load_key_file(const char *path, struct whkp_secret *secret)
     return WHKP_EXIT_OK;
 }
 
+/* A key type that openssl genpkey makes, for the missing-key message. */
+struct key_type {
+    const char *name;      /* "Ed25519" */
+    const char *algorithm; /* OpenSSL's key type */
+    const char *curve;     /* for EC, or NULL */
+    const char *command;   /* the openssl command that makes a key */
+};
+
+static const struct key_type key_types[] = {
+    {"Ed25519", "ED25519", NULL,
+     "openssl genpkey -algorithm ed25519 -out key.pem"},
+    {"ECDSA P-256", "EC", "P-256",
+     "openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "
+     "key.pem"},
+};
+
+/* Returns 1 when the provider accepts a new PEM key of type for signing. */
+static int accepts_type(const struct whk_provider *provider,
+                        const struct key_type *type)
+{
+    EVP_PKEY *key =
+        type->curve
+            ? EVP_PKEY_Q_keygen(NULL, NULL, type->algorithm, type->curve)
+            : EVP_PKEY_Q_keygen(NULL, NULL, type->algorithm);
+    BIO *out = BIO_new(BIO_s_mem());
+    struct whk_span pem = {NULL, 0};
+    char *data;
+    long len;
+    int accepted = 0;
+
+    if (key != NULL && out != NULL &&
+        PEM_write_bio_PrivateKey(out, key, NULL, NULL, 0, NULL, NULL) == 1 &&
+        (len = BIO_get_mem_data(out, &data)) > 0) {
+        pem.ptr = data;
+        pem.len = (size_t)len;
+        accepted = whk_provider_check_secret(provider, pem, 1, NULL) == WHK_OK;
+    }
+    BIO_free(out);
+    EVP_PKEY_free(key);
+    return accepted;
+}
+
+/*
+ * Explains how to sign for a provider whose private key only it holds,
+ * with the command that makes a key of the type its plugin accepts.
+ */
+static void explain_missing_key(const struct whk_descriptor *d,
+                                const struct whkp_secret_options *opts)
+{
+    const char *title = d->title ? d->title : d->name;
+    const struct key_type *type = NULL;
+    const char *check = opts->app_verifies
+                            ? "configure the app under test with its "
+                              "public half"
+                            : "verify the signed requests with 'whk verify "
+                              "--key-file key.pem', or with an app "
+                              "configured with its public half";
+
+    for (size_t i = 0;
+         opts->provider && i < sizeof(key_types) / sizeof(key_types[0]); i++) {
+        if (accepts_type(opts->provider, &key_types[i]))
+            type = &key_types[i];
+    }
+    if (type == NULL) {
+        whkp_error("provider %s signs with a private key that only %s "
+                   "holds; sign test requests with a key pair of your own, "
+                   "of the type its algorithm names (%s): pass --key-file "
+                   "FILE with the PEM private key, and %s",
+                   d->name, title, d->algorithm ? d->algorithm : "unknown",
+                   check);
+        return;
+    }
+    whkp_error("provider %s signs with a private key that only %s holds; "
+               "sign test requests with an %s key pair of your own: make "
+               "one with '%s', pass --key-file key.pem, and %s (SECRETS in "
+               "whk(1) shows how to print it in %s's form)",
+               d->name, title, type->name, type->command, check, title);
+}
+
 int whkp_secret_load_for(const struct whk_descriptor *d,
                          const struct whkp_secret_options *opts,
                          int for_signing, struct whkp_secret *secret)
@@ -136,13 +217,7 @@ int whkp_secret_load_for(const struct whk_descriptor *d,
     if (opts->key_file != NULL)
         return load_key_file(opts->key_file, secret);
     if (asymmetric && for_signing && !opts->env && !opts->file) {
-        whkp_error("provider %s signs with a private key that only %s "
-                   "holds; sign test requests with a key pair of your own: "
-                   "--key-file FILE with a PEM private key (openssl genpkey "
-                   "-algorithm ed25519, or -algorithm EC -pkeyopt "
-                   "ec_paramgen_curve:P-256), and verify them with the same "
-                   "--key-file",
-                   d->name, d->title ? d->title : d->name);
+        explain_missing_key(d, opts);
         return WHKP_EXIT_USAGE;
     }
     return whkp_secret_load(opts->env, opts->file,

@@ -1,12 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /* The receiving side of whk listen, on libmicrohttpd. */
 #include <arpa/inet.h>
+#include <errno.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <microhttpd.h>
 
@@ -17,9 +20,18 @@ struct whkp_server {
     struct whkp_server_handler handler;
     size_t max_body;
     int port;
+    pthread_mutex_t log_lock; /* the fields below */
+    int starting;             /* messages go to startup_error */
     char startup_error[256];
-    int starting;
+    char ipv6_error[320];   /* why ::1 is not served, or empty */
+    char last_message[256]; /* the last message printed */
+    size_t repeats;         /* times it came again, not printed */
+    size_t unanswered;      /* connections closed on purpose, whose
+                               closure libmicrohttpd still reports */
 };
+
+/* libmicrohttpd 0.9.75's message when a handler returns MHD_NO. */
+static const char handler_refused[] = "Application reported internal error";
 
 /* One request on its way in: the raw target and the body so far. */
 struct exchange {
@@ -66,6 +78,20 @@ int whkp_reply_set(struct whkp_reply *reply, int status,
     return 1;
 }
 
+/* Prints how often the last message came again; call with log_lock. */
+static void flush_repeats(struct whkp_server *server)
+{
+    if (server->repeats > 0)
+        whkp_warning("libmicrohttpd: %s (%zu more times)", server->last_message,
+                     server->repeats);
+    server->repeats = 0;
+}
+
+/*
+ * Prints libmicrohttpd's messages as whk's warnings. A message that
+ * repeats the one before (every connection open at a shutdown reports
+ * its closure) is counted and printed once with the count.
+ */
 static void log_mhd(void *data, const char *format, va_list args)
 {
     struct whkp_server *server = data;
@@ -76,11 +102,23 @@ static void log_mhd(void *data, const char *format, va_list args)
     len = strlen(text);
     while (len > 0 && (text[len - 1] == '\n' || text[len - 1] == '.'))
         text[--len] = '\0';
-    if (server->starting)
+
+    pthread_mutex_lock(&server->log_lock);
+    if (server->starting) {
         snprintf(server->startup_error, sizeof(server->startup_error), "%s",
                  text);
-    else
+    } else if (server->unanswered > 0 &&
+               strncmp(text, handler_refused, strlen(handler_refused)) == 0) {
+        server->unanswered--;
+    } else if (strcmp(text, server->last_message) == 0) {
+        server->repeats++;
+    } else {
+        flush_repeats(server);
+        snprintf(server->last_message, sizeof(server->last_message), "%s",
+                 text);
         whkp_warning("libmicrohttpd: %s", text);
+    }
+    pthread_mutex_unlock(&server->log_lock);
 }
 
 /* The raw request target arrives here, before any decoding. */
@@ -259,7 +297,15 @@ static enum MHD_Result dispatch(struct whkp_server *server,
     if (scratch != NULL && server->handler.connection_closed != NULL)
         server->handler.connection_closed(server->handler.data, scratch);
 
-    result = queue_reply(connection, &reply);
+    /* Status 0: the handler has no answer, so the connection closes. */
+    if (reply.status != 0) {
+        result = queue_reply(connection, &reply);
+    } else {
+        pthread_mutex_lock(&server->log_lock);
+        server->unanswered++;
+        pthread_mutex_unlock(&server->log_lock);
+        result = MHD_NO;
+    }
     whkp_reply_clear(&reply);
     whk_request_free(in.request);
     return result;
@@ -352,6 +398,46 @@ static struct MHD_Daemon *start_daemon(struct whkp_server *server,
         MHD_OPTION_END);
 }
 
+/*
+ * Returns the errno of binding [::1]:port the way libmicrohttpd binds it
+ * (SO_REUSEADDR set), or 0 when the bind succeeds.
+ */
+static int ipv6_bind_error(int port)
+{
+    struct sockaddr_in6 v6 = {0};
+    int fd = socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    int one = 1, error = 0;
+
+    if (fd < 0)
+        return errno;
+    v6.sin6_family = AF_INET6;
+    v6.sin6_port = htons((uint16_t)port);
+    v6.sin6_addr = in6addr_loopback;
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+    if (bind(fd, (struct sockaddr *)&v6, sizeof(v6)) != 0)
+        error = errno;
+    close(fd);
+    return error;
+}
+
+/*
+ * Explains a failure to listen on ::1 in ipv6_error, unless the system
+ * has no IPv6 loopback, which is no fault.
+ */
+static void explain_ipv6(struct whkp_server *server)
+{
+    int error = ipv6_bind_error(server->port);
+
+    if (error == EAFNOSUPPORT || error == EADDRNOTAVAIL)
+        return;
+    snprintf(server->ipv6_error, sizeof(server->ipv6_error),
+             "cannot listen on [::1]:%d: %s%s", server->port,
+             error                      ? strerror(error)
+             : server->startup_error[0] ? server->startup_error
+                                        : "unknown error",
+             error == EADDRINUSE ? " (another program listens there)" : "");
+}
+
 enum whk_status whkp_server_start(const struct whkp_server_config *config,
                                   const struct whkp_server_handler *handler,
                                   struct whkp_server **server_out,
@@ -365,6 +451,7 @@ enum whk_status whkp_server_start(const struct whkp_server_config *config,
     server->handler = *handler;
     server->max_body = config->max_body;
     server->starting = 1;
+    pthread_mutex_init(&server->log_lock, NULL);
     server->daemons[0] = start_daemon(server, config, 0, config->port);
     if (server->daemons[0] == NULL) {
         whk_error_set(err, WHK_ERR_IO,
@@ -373,15 +460,21 @@ enum whk_status whkp_server_start(const struct whkp_server_config *config,
                       config->port,
                       server->startup_error[0] ? server->startup_error
                                                : "unknown error");
+        pthread_mutex_destroy(&server->log_lock);
         free(server);
         return WHK_ERR_IO;
     }
     info = MHD_get_daemon_info(server->daemons[0], MHD_DAEMON_INFO_BIND_PORT);
     server->port = info ? info->port : config->port;
 
-    /* A tunnel may connect to "localhost" as ::1; optional. */
+    /* A tunnel may connect to "localhost" as ::1. */
+    server->startup_error[0] = '\0';
     server->daemons[1] = start_daemon(server, config, 1, server->port);
+    if (server->daemons[1] == NULL)
+        explain_ipv6(server);
+    pthread_mutex_lock(&server->log_lock);
     server->starting = 0;
+    pthread_mutex_unlock(&server->log_lock);
     *server_out = server;
     return WHK_OK;
 }
@@ -396,6 +489,11 @@ int whkp_server_has_ipv6(const struct whkp_server *server)
     return server->daemons[1] != NULL;
 }
 
+const char *whkp_server_ipv6_error(const struct whkp_server *server)
+{
+    return server->ipv6_error[0] ? server->ipv6_error : NULL;
+}
+
 void whkp_server_stop(struct whkp_server *server)
 {
     if (server == NULL)
@@ -404,5 +502,9 @@ void whkp_server_stop(struct whkp_server *server)
         if (server->daemons[i] != NULL)
             MHD_stop_daemon(server->daemons[i]);
     }
+    pthread_mutex_lock(&server->log_lock);
+    flush_repeats(server);
+    pthread_mutex_unlock(&server->log_lock);
+    pthread_mutex_destroy(&server->log_lock);
     free(server);
 }

@@ -12,7 +12,10 @@ struct whkp_incoming {
     struct whk_request *request; /* method, headers in wire order, body */
 };
 
-/* The response a handler fills; the server releases what it points to. */
+/*
+ * The response a handler fills; the server releases what it points to.
+ * Status 0 sends no response and closes the connection.
+ */
 struct whkp_reply {
     int status;
     char *content_type;
@@ -47,8 +50,9 @@ struct whkp_server_config {
 struct whkp_server;
 
 /*
- * Listens on 127.0.0.1 and, when the system has it, ::1 at the same port.
- * Each connection runs on its own thread, so a handler may block.
+ * Listens on 127.0.0.1 and, when the system has it and the port is free
+ * there, ::1 at the same port. Each connection runs on its own thread, so
+ * a handler may block.
  */
 enum whk_status whkp_server_start(const struct whkp_server_config *config,
                                   const struct whkp_server_handler *handler,
@@ -60,6 +64,13 @@ int whkp_server_port(const struct whkp_server *server);
 
 /* Returns 1 when the server also listens on ::1. */
 int whkp_server_has_ipv6(const struct whkp_server *server);
+
+/*
+ * Returns why the server does not listen on ::1 ("cannot listen on
+ * [::1]:PORT: Address already in use ..."), or NULL when it does, or when
+ * the system has no IPv6 loopback.
+ */
+const char *whkp_server_ipv6_error(const struct whkp_server *server);
 
 /*
  * Stops accepting, waits for the connection threads to finish and frees

@@ -214,6 +214,8 @@ static int send_and_judge(struct whkp_tester *t,
                           response.status, c->name, c->invalid_status) >= 0)
             whkp_check_add_problem(check, text);
     }
+    if (!check->passed)
+        check->cause = whkp_route_cause(&response, c->method);
     whkp_response_clear(&response);
     return 1;
 }
@@ -230,7 +232,8 @@ static int send_forged(struct whkp_tester *t, const struct whk_challenge *c,
 
     copy.req = NULL;
     copy.local = NULL;
-    if (forged != NULL && build(t, c, &copy, span))
+    if (forged != NULL && build(t, c, &copy, span) &&
+        whkp_tester_mark_probe(copy.req))
         ok = send_and_judge(t, c, &copy, name, 1);
     if (forged != NULL) {
         OPENSSL_cleanse(forged, len);

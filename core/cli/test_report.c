@@ -98,11 +98,13 @@ void whkp_test_print_table(const struct whkp_tester *t)
         if (!c->passed)
             print_failure(c);
     }
-    if (failed == 0)
+    if (failed == 0 && t->check_count == 1)
+        whkp_printf("\nresult: 1 check passed\n");
+    else if (failed == 0)
         whkp_printf("\nresult: all %zu checks passed\n", t->check_count);
     else
-        whkp_printf("\nresult: %zu of %zu checks failed\n", failed,
-               t->check_count);
+        whkp_printf("\nresult: %zu of %zu %s failed\n", failed, t->check_count,
+                    whkp_plural(t->check_count, "check", "checks"));
 }
 
 static json_t *check_json(const struct whkp_check *c)

@@ -3,6 +3,7 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <openssl/crypto.h>
 
@@ -164,18 +165,59 @@ enum whkp_send_result whkp_tester_send(struct whkp_tester *t,
         t->unreachable = 1;
         snprintf(t->error, sizeof(t->error), "%s", error);
     } else if (result != WHKP_SEND_OK && check != NULL) {
-        if (result == WHKP_SEND_TIMEOUT &&
-            asprintf(&text, "%s; %s gives up after %.2f s and reports %s",
-                     error, d->title ? d->title : d->name,
-                     t->timeout_ms / 1000.0,
-                     d->timeout_error ? d->timeout_error
-                                      : "a failed delivery") < 0)
-            text = NULL;
+        if (result == WHKP_SEND_TIMEOUT && t->timeout_ms > 0) {
+            char *limit = whkp_describe_timeout(d, t->timeout_ms);
+
+            text =
+                limit ? whkp_sprintf("%s, longer than %s", error, limit) : NULL;
+            free(limit);
+        }
         whkp_check_add_problem(check, text ? text : strdup(error));
         if (result == WHKP_SEND_TIMEOUT)
             whkp_tester_use_fix(t, check, WHK_REASON_TIMEOUT);
     }
     return result;
+}
+
+int whkp_tester_mark_probe(struct whk_request *req)
+{
+    return whk_request_set_header(req, WHKP_TEST_HEADER, WHKP_TEST_PROBE) ==
+           WHK_OK;
+}
+
+/* Returns the value of the response's header name, or NULL. */
+static const char *response_header(const struct whkp_response *response,
+                                   const char *name)
+{
+    for (size_t i = 0; i < response->header_count; i++) {
+        if (strcasecmp(response->headers[i].name, name) == 0)
+            return response->headers[i].value;
+    }
+    return NULL;
+}
+
+char *whkp_route_cause(const struct whkp_response *response, const char *method)
+{
+    const char *location = response_header(response, "Location");
+    const char *allow = response_header(response, "Allow");
+
+    if (response->status == 404 || response->status == 405)
+        return whkp_sprintf(
+            "nothing answers %s at this path (%ld %s%s%s); check the app's "
+            "route, --target or whk.json's path",
+            method, response->status,
+            response->status == 404 ? "Not Found" : "Method Not Allowed",
+            allow ? ", allowed: " : "", allow ? allow : "");
+    if (response->status < 300 || response->status > 399)
+        return NULL;
+    /* NOTE: no descriptor field says whether a provider follows them. */
+    return whkp_sprintf(
+        "the endpoint redirects (%ld) %s%s; most providers do not follow "
+        "redirects, so their deliveries fail there; use the URL that "
+        "answers without a redirect in the provider's dashboard, --target "
+        "and whk.json",
+        response->status, location ? "to " : "without a Location header",
+        location ? location : "");
 }
 
 void whkp_check_keep_body(struct whkp_check *check,
@@ -233,7 +275,7 @@ static int accepted_signed_over(struct whkp_tester *t,
     struct whk_request *probe = whk_request_copy(req);
     int found = 0;
 
-    if (other != NULL && probe != NULL &&
+    if (other != NULL && probe != NULL && whkp_tester_mark_probe(probe) &&
         whk_request_set_body(other, body, len) == WHK_OK &&
         whkp_tester_sign(t, other, whkp_secret_span(&t->secret), 0, NULL)) {
         copy_signature(t, other, probe);
@@ -271,7 +313,8 @@ static int accepted_for(struct whkp_tester *t, const struct whk_request *req,
     struct whk_request *probe = whk_request_copy(req);
     int found = 0;
 
-    if (probe != NULL && whk_request_set_url(probe, signed_url) == WHK_OK &&
+    if (probe != NULL && whkp_tester_mark_probe(probe) &&
+        whk_request_set_url(probe, signed_url) == WHK_OK &&
         whkp_tester_sign(t, probe, whkp_secret_span(&t->secret), 0, NULL))
         found = accepted(t, url, probe);
     whk_request_free(probe);
@@ -393,6 +436,8 @@ static void judge(struct whkp_tester *t, struct whkp_check *check,
     judgement.summary = NULL;
     if (judgement.reason != WHK_REASON_NONE)
         whkp_tester_use_fix(t, check, judgement.reason);
+    if (judgement.slow)
+        whkp_tester_use_fix(t, check, WHK_REASON_TIMEOUT);
     if (!check->passed)
         whkp_check_keep_body(check, response);
     whkp_judgement_clear(&judgement);
@@ -421,8 +466,12 @@ int whkp_test_sample(struct whkp_tester *t, const struct whk_sample *sample)
         goto out;
     }
     judge(t, &t->checks[index], &response);
+    /* A wrong route or a redirect needs no signature variants tried. */
+    t->checks[index].cause =
+        whkp_route_cause(&response, whk_request_method(req));
     whkp_response_clear(&response);
-    if (t->checks[index].status >= 400 && t->checks[index].status <= 499)
+    if (t->checks[index].cause == NULL && t->checks[index].status >= 400 &&
+        t->checks[index].status <= 499)
         diagnose_rejection(t, index, req, local);
     ok = !t->unreachable;
 

@@ -105,6 +105,23 @@ enum whkp_send_result whkp_tester_send(struct whkp_tester *t,
                                        struct whkp_check *check);
 
 /*
+ * Adds the X-Whk-Test: probe header, which marks a request sent to probe
+ * the endpoint or to diagnose a rejection, so that 'whk verify' and 'whk
+ * replay' pass over its capture record by default. Returns 0 when memory
+ * runs out.
+ */
+int whkp_tester_mark_probe(struct whk_request *req);
+
+/*
+ * Returns the cause of a response that the webhook's handler did not
+ * give: 404 or 405, where no route answers method at the path, or a
+ * redirect (3xx), which most providers do not follow. NULL for another
+ * status or when memory runs out. Released with free().
+ */
+char *whkp_route_cause(const struct whkp_response *response,
+                       const char *method);
+
+/*
  * Returns a secret of the same form as secret that signs sample
  * differently, for the forged-signature probe, and its length in *len.
  * For a key pair it is a new PEM private key of the same type. For a

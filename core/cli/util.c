@@ -208,11 +208,17 @@ void whkp_fprintf(FILE *out, const char *format, ...)
     va_end(args);
 }
 
+/*
+ * Prints one message line. The lock keeps the line whole when several
+ * threads (whk listen's connections) print at once.
+ */
 static void message(const char *kind, const char *format, va_list args)
 {
+    flockfile(stderr);
     fprintf(stderr, "whk: %s: ", kind);
     whkp_vprint(stderr, format, args);
     fputc('\n', stderr);
+    funlockfile(stderr);
 }
 
 void whkp_error(const char *format, ...)
@@ -308,6 +314,11 @@ char *whkp_sprintf(const char *format, ...)
         text = NULL;
     va_end(args);
     return text;
+}
+
+const char *whkp_plural(size_t count, const char *singular, const char *plural)
+{
+    return count == 1 ? singular : plural;
 }
 
 char *whkp_shell_quote(const char *text, size_t len)

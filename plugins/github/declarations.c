@@ -132,6 +132,7 @@ const struct whk_failure github_failures[] = {
         .cause = "the app took longer than 10 s to answer",
         .fix = "answer 2xx at once and do the work in a background job keyed "
                "by X-GitHub-Delivery",
+        .reason = WHK_REASON_TIMEOUT,
     },
     {0},
 };

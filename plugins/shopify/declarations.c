@@ -130,6 +130,7 @@ const struct whk_failure shopify_failures[] = {
         .cause = "the app took longer than 5 s, so Shopify retried",
         .fix = "answer 200 at once, queue the work, and skip duplicates by "
                "X-Shopify-Webhook-Id",
+        .reason = WHK_REASON_TIMEOUT,
     },
     {0},
 };

@@ -117,6 +117,7 @@ const struct whk_failure slack_failures[] = {
         .cause = "the app answered after 3 s, so Slack retried",
         .fix = "acknowledge at once (ack() in Bolt), process in the "
                "background, and skip retries by event_id",
+        .reason = WHK_REASON_TIMEOUT,
     },
     {0},
 };

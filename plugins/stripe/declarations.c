@@ -172,6 +172,7 @@ const struct whk_failure stripe_failures[] = {
                  "it did the work before answering",
         .fix = "answer 2xx at once and process the event in a background "
                "job, deduplicated by the event id",
+        .reason = WHK_REASON_TIMEOUT,
     },
     {0},
 };

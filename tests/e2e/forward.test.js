@@ -116,6 +116,6 @@ test('SDK-signed deliveries pass through whk listen to the app', async (t) => {
 
   const stopped = await h.stopServer(listen);
   assert.equal(stopped.code, 0, stopped.stderr);
-  assert.match(stopped.stdout, /8 deliveries \(7 valid, 1 invalid, 0 not applicable\), 1 duplicates, 1 rejected with 403/);
+  assert.match(stopped.stdout, /8 deliveries \(7 valid, 1 invalid, 0 not applicable\), 1 duplicate, 1 rejected with 403/);
   assert.match(stopped.stdout, /forwarded 7 to http:\/\/127\.0\.0\.1:\d+, 0 upstream errors/);
 });

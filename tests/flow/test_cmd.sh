@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# whk test against whk listen as the endpoint: all checks pass; a receiver
-# that accepts anything fails the forgery probes; a receiver validating
-# against the local URL is diagnosed; an unreachable target exits 3.
+# whk test against whk listen as the endpoint: all checks pass, and a
+# receiver that accepts anything fails the forgery probes. A receiver that
+# validates against the local URL is diagnosed, and its probes are marked.
+# A missing route and a redirect are named (upstream.js), and an
+# unreachable target exits 3.
 source "$(dirname "$0")/lib.sh"
 
 start_listen good.log -p twilio --public-url "$PUBLIC" --capture good.jsonl
@@ -32,6 +34,11 @@ expect_status 0 "json fields" node -e '
 expect_status 0 "one sample" "$WHK" test -p twilio --target "$target" \
   --public-url "$PUBLIC" --sample message-status
 expect_in out "result: all 3 checks passed" "one sample and two probes"
+expect_status 0 "one check" "$WHK" test -p twilio --target "$target" \
+  --public-url "$PUBLIC" --sample message-status --no-probes
+expect_in out "result: 1 check passed" "singular result"
+expect_status 0 "test help" "$WHK" test --help
+expect_in out "usage: whk test [--provider NAME]" "provider optional in usage"
 expect_status 2 "unknown sample" "$WHK" test -p twilio --target "$target" \
   --sample nosuch
 expect_in err "no sample 'nosuch'" "sample named"
@@ -69,7 +76,53 @@ expect_in out "signed for $local_target, so it validates against that URL instea
 expect_in out "fix: validate against the exact public URL" "URL fix"
 expect_in out "response body:" "body shown"
 expect_in out "rejected, the signature is invalid" "endpoint's body shown"
+# Probes and diagnosis requests carry X-Whk-Test: probe; the sample does
+# not, so 'whk replay' picks the sample by default.
+expect_status 0 "records marked" node -e '
+  const records = require("fs").readFileSync("local.jsonl", "utf8").trim()
+    .split("\n").map((line) => JSON.parse(line));
+  const marked = (r) => r.headers.some(([n, v]) => n === "X-Whk-Test" && v === "probe");
+  const plain = records.filter((r) => !marked(r));
+  // forged and missing signature, then at least one diagnosis request
+  const ok = plain.length === 1 && records.length >= 4 &&
+    records.filter(marked).length === records.length - 1 &&
+    plain[0].target === "/webhooks/twilio/sms" && !marked(records[2]) &&
+    marked(records[records.length - 1]);
+  require("fs").writeFileSync("sample.id", plain[0].id);
+  process.exit(ok ? 0 : 1);'
+expect_status 1 "replay passes over probes" "$WHK" replay --capture local.jsonl \
+  --target "http://127.0.0.1:$port"
+expect_in out "replayed $(cat sample.id) (POST /webhooks/twilio/sms)" "sample replayed"
+expect_in err "replaying $(cat sample.id), the last delivery in local.jsonl; the" "probes passed over"
+expect_in err "after it whk test sent as probes (header X-Whk-Test)" "header named"
 stop_listen TERM
+
+# A route that is missing or redirects: the samples fail with that cause,
+# and the probes are inconclusive, not rejections.
+node "$WHK_TEST_SOURCE_DIR/flow/upstream.js" >upstream.port &
+listen_pids+=("$!")
+for i in $(seq 100); do [ -s upstream.port ] && break; sleep 0.1; done
+up=$(head -1 upstream.port)
+expect_status 1 "missing route" "$WHK" test -p twilio \
+  --target "http://127.0.0.1:$up/missing" --public-url "$PUBLIC" --json
+cp out missing.json
+expect_status 0 "missing route report" node -e '
+  const r = JSON.parse(require("fs").readFileSync("missing.json", "utf8"));
+  const route = "nothing answers POST at this path (404 Not Found); " +
+    "check the app\x27s route, --target or whk.json\x27s path";
+  const ok = r.failed === r.checks.length && r.checks.every((c) =>
+    c.status === 404 && c.cause === route && !c.passed &&
+    (c.kind === "sample" || c.problems[0].startsWith("inconclusive: it answered 404")));
+  process.exit(ok ? 0 : 1);'
+expect_not_in out "the endpoint rejects a request signed" "no signature cause"
+expect_not_in out '"summary": "rejected"' "no probe counted as a rejection"
+expect_status 1 "method not allowed" "$WHK" test -p twilio \
+  --target "http://127.0.0.1:$up/get-only" --public-url "$PUBLIC" --sample inbound-sms
+expect_in out "cause: nothing answers POST at this path (405 Method Not Allowed, allowed: GET)" "405 cause"
+expect_status 1 "redirect" "$WHK" test -p twilio \
+  --target "http://127.0.0.1:$up/redirect" --public-url "$PUBLIC" --sample inbound-sms
+expect_in out "cause: the endpoint redirects (308) to /moved; most providers do not follow redirects" "redirect cause"
+expect_in out "missing signature    FAIL   308" "redirect is no rejection"
 
 # Unreachable: exit 3 naming the URL.
 port=$(closed_port)

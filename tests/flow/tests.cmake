@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: MIT
 # Tests of the local flow: whk.json and capture units, and the init,
 # listen, test and replay commands driven from bash with the built whk.
-foreach(suite IN ITEMS test_config test_capture_log test_judge)
+foreach(suite IN ITEMS test_config test_capture_log test_judge test_records)
   whk_add_check_test(${suite})
 endforeach()
 

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 # Command-line checks for the key-pair and HMAC providers: --key-file,
-# wrong keys and secrets, the JSON diagnosis and --tolerance. Each check
-# states the exit status and a phrase of the message it expects.
+# wrong keys and secrets, the JSON diagnosis, --tolerance and the
+# declarations whk show prints. Each check states the exit status and a
+# phrase of the message it expects.
 set -u
 : "${WHK:?set WHK to the whk binary}"
 dir=$(mktemp -d)
@@ -69,6 +70,33 @@ expect 2 "shared secret, not a key pair" -- "$WHK" sign -p stripe \
   --key-file ec.pem --url $url -d x
 expect 2 "one of --key-file" -- "$WHK" verify -p discord --key-file ed.pem \
   --secret-file ed.pub --url $url -d x
+
+# Signing without a key names the key type the provider uses, the openssl
+# command that makes one, and who verifies the requests.
+expect 2 "sign test requests with an Ed25519 key pair of your own: make one with 'openssl genpkey -algorithm ed25519 -out key.pem', pass --key-file key.pem" -- \
+  "$WHK" test -p discord --target http://127.0.0.1:9/webhooks
+expect 2 "and configure the app under test with its public half" -- \
+  "$WHK" test -p discord --target http://127.0.0.1:9/webhooks
+expect 2 "sign test requests with an ECDSA P-256 key pair of your own: make one with 'openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out key.pem'" -- \
+  "$WHK" sign -p sendgrid --url $url -d x
+expect 2 "and verify the signed requests with 'whk verify --key-file key.pem'" -- \
+  "$WHK" sign -p sendgrid --url $url -d x
+if "$WHK" test -p discord --target http://127.0.0.1:9/webhooks 2>&1 |
+   grep -qE 'P-256|same --key-file'; then
+  echo "FAIL: the Discord message offers another key type or verifier"
+  failures=$((failures + 1))
+else
+  passes=$((passes + 1))
+fi
+
+# A provider that reads only the status: any 2xx, and no empty body line.
+expect 0 "expected response: any 2xx" -- "$WHK" show stripe
+if "$WHK" show stripe | sed -n '/^Delivery/,/^$/p' | grep -qE '^ +$'; then
+  echo "FAIL: whk show stripe prints a line of spaces"
+  failures=$((failures + 1))
+else
+  passes=$((passes + 1))
+fi
 
 # HMAC providers: secret forms, malformed headers, JSON formatting, time.
 export SW_SECRET=whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw

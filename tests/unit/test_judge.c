@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Check suite for judging an endpoint's response (judge.c). */
+#include <stdlib.h>
 #include <string.h>
 
 #include "harness.h"
@@ -35,8 +36,10 @@ static const struct {
     const char *text;
 } cases[] = {
     {200, "text/xml", "<Response/>", 0.01, WHK_REASON_MATCH, NULL},
-    {200, "text/xml; charset=utf-8", "<?xml version=\"1.0\"?>\n<Response>"
-     "<Message>hi</Message></Response>", 0.01, WHK_REASON_MATCH, NULL},
+    {200, "text/xml; charset=utf-8",
+     "<?xml version=\"1.0\"?>\n<Response>"
+     "<Message>hi</Message></Response>",
+     0.01, WHK_REASON_MATCH, NULL},
     {204, "TEXT/XML", "<Response></Response>", 0.01, WHK_REASON_MATCH, NULL},
     {403, "text/plain", "forbidden", 0.01, WHK_REASON_NONE, "answered 403"},
     {500, "text/xml", "<Response/>", 0.01, WHK_REASON_NONE, "answered 500"},
@@ -51,7 +54,8 @@ static const struct {
     {200, "text/xml", "<Reply/>", 0.01, WHK_REASON_RESPONSE,
      "root element is <Reply>; the provider expects <Response>"},
     {200, "text/xml", "<Response/>", 16.0, WHK_REASON_TIMEOUT,
-     "gives up after 15.00 s and reports error 11200"},
+     "the answer took 16.00 s, longer than TwiML provider's declared "
+     "timeout of 15 s; past that timeout, error 11200"},
 };
 
 START_TEST(judge_cases)
@@ -134,22 +138,25 @@ static const struct {
 } declared_cases[] = {
     {&interactions, 200, "application/json; charset=utf-8", "{\"type\":1}",
      0.01, NULL},
-    {&interactions, 200, "application/json", "{\"type\":4,\"data\":{}}",
-     0.01, NULL},
+    {&interactions, 200, "application/json", "{\"type\":4,\"data\":{}}", 0.01,
+     NULL},
     {&interactions, 200, "text/html", "{\"type\":1}", 0.01,
      "the Content-Type is text/html; the provider expects application/json"},
     {&interactions, 200, "application/json", "{type:1}", 0.01,
      "the body is not valid JSON: line 1"},
-    {&interactions, 200, "application/json", "{}", 3.5, "gives up after 3.00 "
-     "s and reports 'The application did not respond'"},
+    {&interactions, 200, "application/json", "{}", 3.5,
+     "took 3.50 s, longer "
+     "than JSON provider's declared timeout of 3 s; past that timeout, 'The "
+     "application did not respond'"},
     {&interactions, 401, "text/plain", "invalid", 0.01, "answered 401"},
     {&status_only, 200, "text/plain", "OK", 0.01, NULL},
     {&status_only, 202, NULL, "", 0.01, NULL},
     {&status_only, 204, "application/json", "", 0.01, NULL},
     {&status_only, 301, "text/html", "moved", 0.01,
      "answered 301; Status provider expects a 2xx status"},
-    {&status_only, 200, NULL, "", 11.0, "gives up after 10.00 s and reports "
-     "a failed delivery"},
+    {&status_only, 200, NULL, "", 11.0,
+     "the answer took 11.00 s, longer than "
+     "Status provider's declared timeout of 10 s"},
 };
 
 START_TEST(judge_declared_responses)
@@ -174,6 +181,49 @@ START_TEST(judge_declared_responses)
 }
 END_TEST
 
+/* A timeout some plugins estimate is worded as declared, never as fact. */
+START_TEST(timeout_described_as_declared)
+{
+    static const struct whk_descriptor stripe_like = {
+        .name = "stripe-like",
+        .title = "Stripe",
+        .timeout_ms = 10000,
+        .timeout_error = "the delivery is marked failed",
+    };
+    char *text = whkp_describe_timeout(&stripe_like, 10000);
+
+    ck_assert_str_eq(text, "Stripe's declared timeout of 10 s; past that "
+                           "timeout, the delivery is marked failed");
+    free(text);
+    text = whkp_describe_timeout(&stripe_like, 2500);
+    ck_assert_str_eq(text, "the --timeout-ms limit of 2.5 s");
+    free(text);
+    text = whkp_describe_timeout(&status_only, 10000);
+    ck_assert_str_eq(text, "Status provider's declared timeout of 10 s");
+    free(text);
+}
+END_TEST
+
+/* A slow response is flagged even when its status is the first problem. */
+START_TEST(slow_flagged_after_status_problem)
+{
+    struct whkp_response r = response(500, "text/plain", "boom", 12.0);
+    struct whkp_judgement j;
+
+    whkp_judge_response(&status_only, &r, 10000, &j);
+    ck_assert_uint_eq(j.problem_count, 2);
+    ck_assert_int_eq(j.reason, WHK_REASON_NONE);
+    ck_assert_int_eq(j.slow, 1);
+    ck_assert_ptr_nonnull(strstr(j.problems[1], "took 12.00 s"));
+    whkp_judgement_clear(&j);
+
+    r = response(200, "text/plain", "ok", 0.5);
+    whkp_judge_response(&status_only, &r, 10000, &j);
+    ck_assert_int_eq(j.slow, 0);
+    whkp_judgement_clear(&j);
+}
+END_TEST
+
 int main(void)
 {
     Suite *suite = suite_create("judge");
@@ -184,6 +234,8 @@ int main(void)
                         sizeof(declared_cases) / sizeof(declared_cases[0]));
     tcase_add_test(tc, xml_reports_root_and_errors);
     tcase_add_test(tc, media_type_lowercase_without_parameters);
+    tcase_add_test(tc, timeout_described_as_declared);
+    tcase_add_test(tc, slow_flagged_after_status_problem);
     suite_add_tcase(suite, tc);
     return whkt_run(suite);
 }

@@ -3,10 +3,11 @@
 // with the provider's official npm package the way its documentation
 // shows: the raw body before any JSON parser, the secret or public key
 // from the provider's usual environment variable, 4xx on a bad signature.
-// Routes are /webhooks/PROVIDER; two deliberately broken receivers sit
+// Routes are /webhooks/PROVIDER; deliberately broken receivers sit
 // beside them for the tests: /webhooks/stripe-no-tolerance turns Stripe's
-// timestamp check off, and /webhooks/stripe-parsed verifies the body
-// re-serialized after express.json().
+// timestamp check off, /webhooks/stripe-parsed verifies the body
+// re-serialized after express.json(), and /webhooks/github-moved redirects
+// to /webhooks/github.
 // Run alone: STRIPE_WEBHOOK_SECRET=... node app.mjs [PORT]
 import express from 'express';
 import Stripe from 'stripe';
@@ -180,6 +181,8 @@ export function createApp(env) {
   const app = express();
   stripe(app, env);
   github(app, env);
+  // A moved route: Express's redirect, which providers do not follow.
+  app.post('/webhooks/github-moved', (req, res) => res.redirect(308, '/webhooks/github'));
   slack(app, env);
   shopify(app, env);
   standardWebhooks(app, 'standardwebhooks', new StandardWebhook(env.WEBHOOK_SECRET));

@@ -267,6 +267,38 @@ test('receiver verifying re-serialized JSON is diagnosed', async () => {
   }
 });
 
+test('a missing route is named, and its probes are inconclusive', async () => {
+  // One letter off: /webhook/github where the app serves /webhooks/github.
+  const { status, report } = await whk(['test', '-p', 'github', '--target',
+    `${RECEIVERS}/webhook/github`, '--public-url', PUBLIC, '--json']);
+
+  assert.equal(status, 1);
+  assert.equal(report.failed, report.checks.length);
+  for (const c of report.checks) {
+    assert.equal(c.passed, false, c.name);
+    assert.equal(c.status, 404, c.name);
+    assert.equal(c.cause, "nothing answers POST at this path (404 Not Found); check the app's "
+      + "route, --target or whk.json's path", c.name);
+    assert.match(c.body, /Cannot POST \/webhook\/github/, c.name);
+  }
+  for (const name of probeNames('github')) {
+    assert.match(check(report, name).problems[0], /^inconclusive: it answered 404 to a request /);
+    assert.notEqual(check(report, name).summary, 'rejected');
+  }
+});
+
+test('a redirecting route is named with its Location', async () => {
+  const { status, report } = await whk(['test', '-p', 'github', '--target',
+    `${RECEIVERS}/webhooks/github-moved`, '--public-url', PUBLIC, '--json']);
+
+  assert.equal(status, 1);
+  for (const c of report.checks) {
+    assert.equal(c.passed, false, c.name);
+    assert.equal(c.status, 308, c.name);
+    assert.match(c.cause, /^the endpoint redirects \(308\) to \/webhooks\/github; most providers do not follow redirects/);
+  }
+});
+
 test('discord-interactions checks no timestamp age', async () => {
   const { status, report } = await whk(['test', '-p', 'discord', '--target',
     `${RECEIVERS}/webhooks/discord`, '--json', '--tolerance', '300', '--sample', 'ping',
@@ -283,7 +315,9 @@ test('key-pair providers need a private key of their type', async () => {
   const target = ['--target', `${RECEIVERS}/webhooks/discord`];
   const none = await whk(['test', '-p', 'discord', ...target]);
   assert.equal(none.status, 2);
-  assert.match(none.stderr, /--key-file FILE with a PEM private key/);
+  assert.match(none.stderr, /sign test requests with an Ed25519 key pair of your own/);
+  assert.match(none.stderr, /configure the app under test with its public half/);
+  assert.doesNotMatch(none.stderr, /P-256/);
 
   const wrongType = await whk(['test', '-p', 'discord', ...target, '--key-file', keyFiles.sendgrid]);
   assert.equal(wrongType.status, 3);
