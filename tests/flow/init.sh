@@ -78,6 +78,12 @@ expect_in err "--port '0'" "port zero named"
 expect_status 2 "port text" "$WHK" init -p twilio --port http
 expect_in err "--port 'http'" "port text named"
 expect_status 2 "port too large" "$WHK" init -p twilio --port 70000
+expect_status 2 "path with a space" "$WHK" init -p twilio --path '/x y' \
+  --public-url "$PUBLIC"
+expect_in err "percent-encode it" "a path with a space is explained"
+expect_status 2 "public URL not http" "$WHK" init -p twilio \
+  --public-url ftp://files.example.com
+expect_in err "must start with https://" "an ftp URL is rejected"
 expect_status 2 "relative path" "$WHK" init -p twilio --path webhooks
 expect_in err "--path 'webhooks' must start with '/'" "path named"
 expect_status 2 "unknown provider" "$WHK" init -p nosuch --port 3000 --path /x
