@@ -255,8 +255,18 @@ enum whk_status whk_provider_load_file(const char *path,
     struct whk_provider *p = NULL;
     struct stat st;
     void *probe_handle = NULL;
+    char *local = NULL;
     enum whk_status status;
 
+    /* dlopen() searches the library path for a name without '/'. */
+    if (strchr(path, '/') == NULL) {
+        local = whkp_format("./%s", path);
+        if (local == NULL)
+            return whk_error_set(err, WHK_ERR_NO_MEMORY, "out of memory");
+        status = whk_provider_load_file(local, entry_json, provider, err);
+        free(local);
+        return status;
+    }
     if (stat(path, &st) != 0)
         return whk_error_set(err, WHK_ERR_PLUGIN, "plugin %s: %s", path,
                              strerror(errno));
