@@ -361,6 +361,13 @@ enum whk_status whk_provider_load(const struct whk_registry *registry,
                              "plugin %s for provider '%s' (named by %s) is "
                              "not a regular file; install it or correct %s",
                              entry->module, name, entry->file, entry->file);
+    else if (entry->module_path == NULL && getenv("WHK_PLUGIN_PATH"))
+        return whk_error_set(err, WHK_ERR_PLUGIN,
+                             "plugin '%s.so' for provider '%s' was not found "
+                             "in %s, which WHK_PLUGIN_PATH sets; correct or "
+                             "unset WHK_PLUGIN_PATH",
+                             entry->module, name,
+                             whk_registry_plugin_path(registry));
     else if (entry->module_path == NULL)
         return whk_error_set(err, WHK_ERR_PLUGIN,
                              "plugin '%s.so' for provider '%s' (named by %s) "
