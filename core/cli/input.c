@@ -62,8 +62,16 @@ int whkp_load_provider(const char *name, struct whk_registry **registry,
     struct whk_error err = {0};
 
     if (name == NULL) {
-        whkp_error("no provider given; pass --provider NAME ('whk "
-                   "providers' lists them)");
+        struct whkp_config config;
+        int listed = 0;
+
+        if (whkp_config_read(WHKP_CONFIG_FILE, &config, NULL) == WHK_OK) {
+            listed = whkp_config_list_providers(&config);
+            whkp_config_clear(&config);
+        }
+        if (!listed)
+            whkp_error("no provider given; pass --provider NAME ('whk "
+                       "providers' lists them)");
         return WHKP_EXIT_USAGE;
     }
     if (whk_registry_open(registry, NULL, NULL, &err) != WHK_OK) {

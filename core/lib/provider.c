@@ -363,11 +363,12 @@ enum whk_status whk_provider_load(const struct whk_registry *registry,
                              entry->module, name, entry->file, entry->file);
     else if (entry->module_path == NULL && getenv("WHK_PLUGIN_PATH"))
         return whk_error_set(err, WHK_ERR_PLUGIN,
-                             "plugin '%s.so' for provider '%s' was not found "
-                             "in %s, which WHK_PLUGIN_PATH sets; correct or "
-                             "unset WHK_PLUGIN_PATH",
-                             entry->module, name,
-                             whk_registry_plugin_path(registry));
+                             "plugin '%s.so' for provider '%s' (named by %s) "
+                             "was not found in %s, which WHK_PLUGIN_PATH "
+                             "sets; correct WHK_PLUGIN_PATH, install the "
+                             "plugin there, or remove %s",
+                             entry->module, name, entry->file,
+                             whk_registry_plugin_path(registry), entry->file);
     else if (entry->module_path == NULL)
         return whk_error_set(err, WHK_ERR_PLUGIN,
                              "plugin '%s.so' for provider '%s' (named by %s) "
