@@ -101,6 +101,18 @@ expect_status 2 "malformed whk.json" "$WHK" init -p twilio --port 3000 \
 expect_in err "whk.json:2:" "line reported"
 expect_status 0 "malformed file kept" cmp whk.json broken.json
 
+# A byte-order mark gets its own explanation.
+printf '\357\273\277{"providers": {}}\n' >whk.json
+expect_status 2 "whk.json with a byte-order mark" "$WHK" test
+expect_in err "starts with a UTF-8 byte-order mark" "byte-order mark named"
+
+# Several providers and no --provider: the error lists them.
+rm -f whk.json
+"$WHK" init -p twilio --port 3000 --path /a >/dev/null 2>&1
+"$WHK" init -p stripe --port 3001 --path /b >/dev/null 2>&1
+expect_status 2 "two providers, no --provider" "$WHK" test
+expect_in err "sets up several providers (twilio, stripe)" "providers listed"
+
 # No port or path yet for a new entry.
 rm -f whk.json
 expect_status 2 "missing port" "$WHK" init -p twilio --path /x
