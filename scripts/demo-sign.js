@@ -6,9 +6,16 @@
 const path = require('path');
 const { createRequire } = require('module');
 
-const oracle = createRequire(
-  path.join(__dirname, '..', 'tests', 'interop', 'twilio', 'package.json'));
-const twilio = oracle('twilio');
+const folder = path.join(__dirname, '..', 'tests', 'interop', 'twilio');
+const oracle = createRequire(path.join(folder, 'package.json'));
+let twilio;
+try {
+  twilio = oracle('twilio');
+} catch (error) {
+  console.error(`demo-sign.js: the twilio package is not installed in ` +
+                `${folder}; run scripts/install-deps (or npm ci there)`);
+  process.exit(3);
+}
 
 const url = process.argv[2];
 const token = process.env.TWILIO_AUTH_TOKEN;

@@ -57,7 +57,10 @@ static enum whk_status read_headers(json_t *headers, struct whk_request *req,
         if (whk_request_add_header(req, json_string_value(name),
                                    json_string_value(value)) != WHK_OK)
             return whk_error_set(err, WHK_ERR_INVALID,
-                                 "header %zu has an empty name", i);
+                                 "header %zu ('%s') needs a name made of "
+                                 "HTTP token characters and a value "
+                                 "without CR or LF",
+                                 i, json_string_value(name));
     }
     return WHK_OK;
 }
@@ -119,6 +122,11 @@ static enum whk_status parse_record(json_t *root, struct whkp_record *record,
 
     status = whk_request_set_method(record->request,
                                     json_string_value(method));
+    if (status != WHK_OK)
+        return whk_error_set(err, WHK_ERR_INVALID,
+                             "'method' is '%s'; it must be an HTTP method "
+                             "token such as POST",
+                             json_string_value(method));
     if (status == WHK_OK)
         status = read_headers(json_object_get(root, "headers"),
                               record->request, err);

@@ -319,6 +319,12 @@ enum whk_status whkp_config_read(const char *path, struct whkp_config *config,
                                  struct whk_error *err);
 
 /*
+ * Prints an error listing whk.json's providers when it has several, for
+ * a command run without --provider. Returns 1 when it printed one.
+ */
+int whkp_config_list_providers(const struct whkp_config *config);
+
+/*
  * Fills project from the entry for provider. WHK_ERR_NOT_FOUND when the
  * file has none; WHK_ERR_CONFIG naming the key when a value has the wrong
  * type or form.

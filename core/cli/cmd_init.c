@@ -3,6 +3,7 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <jansson.h>
 
@@ -163,9 +164,23 @@ static int check_args(const struct init_args *args)
                    args->path);
         return 0;
     }
+    if (args->path != NULL && strpbrk(args->path, " \t\r\n#") != NULL) {
+        whkp_error("--path '%s' contains a space, a control character or "
+                   "'#'; percent-encode it (a space is %%20)",
+                   args->path);
+        return 0;
+    }
     if (args->public_url != NULL &&
         whk_url_split(args->public_url, &parts, &err) != WHK_OK) {
         whkp_error("--public-url '%s': %s", args->public_url, err.text);
+        return 0;
+    }
+    if (args->public_url != NULL &&
+        strncasecmp(args->public_url, "https://", 8) != 0 &&
+        strncasecmp(args->public_url, "http://", 7) != 0) {
+        whkp_error("--public-url '%s' must start with https:// (or "
+                   "http://), the URL the provider requests",
+                   args->public_url);
         return 0;
     }
     if (args->tunnel != NULL && find_tunnel(args->tunnel) == NULL)
@@ -367,8 +382,13 @@ static int plan_urls(const struct whk_descriptor *d, struct plan *plan)
                                     "delivers to public HTTPS URLs",
                                     p->public_url, title));
     }
-    return plan->webhook_url && plan->status_url ? WHKP_EXIT_OK
-                                                 : WHKP_EXIT_ENV;
+    if (plan->webhook_url == NULL || plan->status_url == NULL) {
+        whkp_error("cannot build the webhook URL from the public URL %s and "
+                   "the path %s; check both",
+                   p->public_url ? p->public_url : "(none)", p->path);
+        return WHKP_EXIT_USAGE;
+    }
+    return WHKP_EXIT_OK;
 }
 
 /* Fills a field's value or note template with the plan's URLs. */

@@ -179,7 +179,11 @@ static int find_target(const struct check_args *args, struct target *t)
                        args->plugin);
             return WHKP_EXIT_USAGE;
         }
-        t->path = strdup(args->plugin);
+        /* dlopen() would search the library path for a bare name. */
+        if (strchr(args->plugin, '/') == NULL)
+            t->path = whkp_sprintf("./%s", args->plugin);
+        else
+            t->path = strdup(args->plugin);
         t->module = module_name(args->plugin);
     } else {
         status = find_provider(args->plugin, t);

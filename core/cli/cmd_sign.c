@@ -405,7 +405,7 @@ static int run(struct sign_args *args)
     status = whkp_apply_project(&project, args->public_url, &args->request,
                                 &webhook_url);
     if (status == WHKP_EXIT_OK && args->request.url == NULL &&
-        args->request.file == NULL) {
+        args->request.file == NULL && (d->flags & WHK_SIGNS_URL)) {
         whkp_error("sign needs --url with the public URL the provider "
                    "requests (the URL in its dashboard), or a public URL "
                    "recorded with 'whk init --public-url URL'");

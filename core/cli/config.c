@@ -59,6 +59,20 @@ static enum whk_status check_shape(const char *path, json_t *root,
     return WHK_OK;
 }
 
+/* Returns 1 when the file begins with the UTF-8 byte-order mark. */
+static int starts_with_bom(const char *path)
+{
+    unsigned char head[3] = {0};
+    FILE *file = fopen(path, "rb");
+    size_t got;
+
+    if (file == NULL)
+        return 0;
+    got = fread(head, 1, sizeof(head), file);
+    fclose(file);
+    return got == 3 && head[0] == 0xef && head[1] == 0xbb && head[2] == 0xbf;
+}
+
 enum whk_status whkp_config_read(const char *path, struct whkp_config *config,
                                  struct whk_error *err)
 {
@@ -78,15 +92,27 @@ enum whk_status whkp_config_read(const char *path, struct whkp_config *config,
 
     config->exists = 1;
     config->root = json_load_file(path, JSON_REJECT_DUPLICATES, &error);
-    if (config->root == NULL) {
+    if (config->root == NULL && starts_with_bom(path))
+        status = whk_error_set(err, WHK_ERR_CONFIG,
+                               "%s starts with a UTF-8 byte-order mark; save "
+                               "it without one",
+                               path);
+    else if (config->root == NULL && strstr(error.text, "JSON_ALLOW_NUL"))
+        status = whk_error_set(err, WHK_ERR_CONFIG,
+                               "%s:%d:%d: a \\u0000 (NUL) escape is not "
+                               "allowed in whk.json",
+                               path, error.line, error.column);
+    else if (config->root == NULL)
         status = error.line < 0
                      ? whk_error_set(err, WHK_ERR_IO, "%s: %s", path,
                                      error.text)
                      : whk_error_set(err, WHK_ERR_CONFIG,
                                      "%s:%d:%d: %s; fix the file or remove "
                                      "it and run 'whk init' again",
-                                     path, error.line, error.column,
+                                     path, error.line,
+                                     error.column < 1 ? 1 : error.column,
                                      error.text);
+    if (config->root == NULL) {
         whkp_config_clear(config);
         return status;
     }
@@ -94,6 +120,35 @@ enum whk_status whkp_config_read(const char *path, struct whkp_config *config,
     if (status != WHK_OK)
         whkp_config_clear(config);
     return status;
+}
+
+/*
+ * Reports the providers of a whk.json that has several, so the user can
+ * choose one with --provider. Returns 1 when it printed an error.
+ */
+int whkp_config_list_providers(const struct whkp_config *config)
+{
+    json_t *providers = json_object_get(config->root, "providers");
+    const char *name;
+    json_t *entry;
+    char *names = NULL;
+    size_t size = 0;
+    FILE *out;
+
+    if (json_object_size(providers) < 2 || (out = open_memstream(
+                                                &names, &size)) == NULL)
+        return 0;
+    json_object_foreach(providers, name, entry)
+    {
+        (void)entry;
+        fprintf(out, "%s%s", size || ftell(out) ? ", " : "", name);
+    }
+    fclose(out);
+    whkp_error("%s sets up several providers (%s); choose one with "
+               "--provider NAME",
+               config->path, names);
+    free(names);
+    return 1;
 }
 
 const char *whkp_config_single_provider(const struct whkp_config *config)

@@ -62,8 +62,16 @@ int whkp_load_provider(const char *name, struct whk_registry **registry,
     struct whk_error err = {0};
 
     if (name == NULL) {
-        whkp_error("no provider given; pass --provider NAME ('whk "
-                   "providers' lists them)");
+        struct whkp_config config;
+        int listed = 0;
+
+        if (whkp_config_read(WHKP_CONFIG_FILE, &config, NULL) == WHK_OK) {
+            listed = whkp_config_list_providers(&config);
+            whkp_config_clear(&config);
+        }
+        if (!listed)
+            whkp_error("no provider given; pass --provider NAME ('whk "
+                       "providers' lists them)");
         return WHKP_EXIT_USAGE;
     }
     if (whk_registry_open(registry, NULL, NULL, &err) != WHK_OK) {
@@ -325,11 +333,13 @@ static void warn_rebuilt(const struct whk_request *req, const char *url)
  * target, the absolute-form target, else rebuilt from the headers.
  */
 static int resolve_url(const struct whkp_request_options *opts,
+                       const struct whk_descriptor *d,
                        struct whk_request *req, const char *target,
                        char **url)
 {
     struct whk_error err = {0};
     struct whk_url_parts parts;
+    int signs_url = d == NULL || (d->flags & WHK_SIGNS_URL);
 
     if (*url == NULL && opts->url != NULL)
         *url = strdup(opts->url);
@@ -342,9 +352,14 @@ static int resolve_url(const struct whkp_request_options *opts,
         *url = strdup(target);
     if (*url == NULL && target != NULL) {
         *url = rebuild_url(req, target);
-        if (*url != NULL)
+        if (*url != NULL && signs_url)
             warn_rebuilt(req, *url);
     }
+    /* A scheme that does not sign the URL needs one only to address the
+     * request, so a stand-in does. */
+    if (*url == NULL && !signs_url)
+        *url = whkp_sprintf("http://localhost%s",
+                            target && target[0] == '/' ? target : "/");
     if (*url == NULL) {
         whkp_error("no public URL: pass --url with the URL set in the "
                    "provider's dashboard, or set it once with 'whk init "
@@ -469,7 +484,7 @@ int whkp_build_request(const struct whkp_request_options *opts,
         free(url);
         url = NULL;
     }
-    status = resolve_url(opts, req, *target, &url);
+    status = resolve_url(opts, descriptor, req, *target, &url);
     if (status == WHKP_EXIT_OK && *target == NULL)
         *target = target_of(url);
 

@@ -255,8 +255,18 @@ enum whk_status whk_provider_load_file(const char *path,
     struct whk_provider *p = NULL;
     struct stat st;
     void *probe_handle = NULL;
+    char *local = NULL;
     enum whk_status status;
 
+    /* dlopen() searches the library path for a name without '/'. */
+    if (strchr(path, '/') == NULL) {
+        local = whkp_format("./%s", path);
+        if (local == NULL)
+            return whk_error_set(err, WHK_ERR_NO_MEMORY, "out of memory");
+        status = whk_provider_load_file(local, entry_json, provider, err);
+        free(local);
+        return status;
+    }
     if (stat(path, &st) != 0)
         return whk_error_set(err, WHK_ERR_PLUGIN, "plugin %s: %s", path,
                              strerror(errno));
@@ -351,6 +361,14 @@ enum whk_status whk_provider_load(const struct whk_registry *registry,
                              "plugin %s for provider '%s' (named by %s) is "
                              "not a regular file; install it or correct %s",
                              entry->module, name, entry->file, entry->file);
+    else if (entry->module_path == NULL && getenv("WHK_PLUGIN_PATH"))
+        return whk_error_set(err, WHK_ERR_PLUGIN,
+                             "plugin '%s.so' for provider '%s' (named by %s) "
+                             "was not found in %s, which WHK_PLUGIN_PATH "
+                             "sets; correct WHK_PLUGIN_PATH, install the "
+                             "plugin there, or remove %s",
+                             entry->module, name, entry->file,
+                             whk_registry_plugin_path(registry), entry->file);
     else if (entry->module_path == NULL)
         return whk_error_set(err, WHK_ERR_PLUGIN,
                              "plugin '%s.so' for provider '%s' (named by %s) "

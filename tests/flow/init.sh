@@ -78,6 +78,12 @@ expect_in err "--port '0'" "port zero named"
 expect_status 2 "port text" "$WHK" init -p twilio --port http
 expect_in err "--port 'http'" "port text named"
 expect_status 2 "port too large" "$WHK" init -p twilio --port 70000
+expect_status 2 "path with a space" "$WHK" init -p twilio --path '/x y' \
+  --public-url "$PUBLIC"
+expect_in err "percent-encode it" "a path with a space is explained"
+expect_status 2 "public URL not http" "$WHK" init -p twilio \
+  --public-url ftp://files.example.com
+expect_in err "must start with https://" "an ftp URL is rejected"
 expect_status 2 "relative path" "$WHK" init -p twilio --path webhooks
 expect_in err "--path 'webhooks' must start with '/'" "path named"
 expect_status 2 "unknown provider" "$WHK" init -p nosuch --port 3000 --path /x
@@ -94,6 +100,18 @@ expect_status 2 "malformed whk.json" "$WHK" init -p twilio --port 3000 \
   --path /x
 expect_in err "whk.json:2:" "line reported"
 expect_status 0 "malformed file kept" cmp whk.json broken.json
+
+# A byte-order mark gets its own explanation.
+printf '\357\273\277{"providers": {}}\n' >whk.json
+expect_status 2 "whk.json with a byte-order mark" "$WHK" test
+expect_in err "starts with a UTF-8 byte-order mark" "byte-order mark named"
+
+# Several providers and no --provider: the error lists them.
+rm -f whk.json
+"$WHK" init -p twilio --port 3000 --path /a >/dev/null 2>&1
+"$WHK" init -p stripe --port 3001 --path /b >/dev/null 2>&1
+expect_status 2 "two providers, no --provider" "$WHK" test
+expect_in err "sets up several providers (twilio, stripe)" "providers listed"
 
 # No port or path yet for a new entry.
 rm -f whk.json

@@ -134,5 +134,13 @@ expect 1 "no t= timestamp" -- "$WHK" verify -p stripe --secret-env SW_SECRET \
 expect 1 "malformed_header" -- "$WHK" verify -p paddle --secret-env SW_SECRET \
   --url $url -H "$json" -H "Paddle-Signature: ts=1;ts=2;h1=00" --data x --json
 
+# A scheme that does not sign the URL needs no --url to sign or verify.
+sig=$("$WHK" sign -p stripe --secret-env SW_SECRET -H "$json" \
+  --data '{"id":"evt_2"}')
+expect 0 "matches" -- "$WHK" verify -p stripe --secret-env SW_SECRET \
+  -H "$json" -H "$sig" --data '{"id":"evt_2"}'
+expect 2 "sign needs --url" -- "$WHK" sign -p twilio --secret-env SW_SECRET \
+  --data 'Body=hi'
+
 echo "$passes passed, $failures failed"
 [ "$failures" -eq 0 ]

@@ -153,6 +153,14 @@ rm -f "$out.entry"
 [ $? -eq 2 ] || fail "'whk plugin verify' did not exit 2"
 run 0 --help
 
+# A plugin file named without a folder is the one in the current folder,
+# not a library that dlopen() would look for on the library path.
+current="bare file name"
+(cd "$plugins" && "$WHK" plugin check minimal.so >"$out" 2>&1)
+expect PASS load
+(cd "$plugins" && "$WHK" plugin check not_elf.so >"$out" 2>&1)
+expect FAIL load "./not_elf.so: file too short"
+
 if [ "$failures" -gt 0 ]; then
   echo "$failures failures"
   exit 1

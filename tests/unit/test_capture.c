@@ -115,6 +115,11 @@ static const struct {
      "'headers' must be an array"},
     {"{\"method\":\"POST\",\"target\":\"/\",\"headers\":[[\"a\"]]}\n", NULL,
      "header 0 must be a [name, value] pair"},
+    {"{\"method\":\"POST\",\"target\":\"/\",\"headers\":[[\"Bad Name\",\"v\"]]}"
+     "\n",
+     NULL, "header 0 ('Bad Name') needs a name made of HTTP token"},
+    {"{\"method\":\"PO ST\",\"target\":\"/\"}\n", NULL,
+     "'method' is 'PO ST'; it must be an HTTP method token"},
     {"{\"method\":\"POST\",\"target\":\"/\",\"body_base64\":\"!!\"}\n", NULL,
      "invalid base64"},
     {"{\"method\":\"POST\",\"target\":\"/\",\"body\":5}\n", NULL,
