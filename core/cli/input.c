@@ -222,6 +222,7 @@ static int file_request(const struct whkp_request_options *opts,
                                                     : opts->file;
     struct whk_error err = {0};
     struct whkp_record record;
+    size_t skipped = 0;
     char *data;
     size_t len;
     enum whk_status status;
@@ -241,13 +242,21 @@ static int file_request(const struct whkp_request_options *opts,
         return WHKP_EXIT_OK;
     }
 
-    status = whkp_record_read(data, len, opts->record_id, &record, &err);
+    /* Without --record: the last delivery, not one of whk test's probes. */
+    status = whkp_record_read_delivery(data, len, opts->record_id, &record,
+                                       &skipped, &err);
     free(data);
     if (status != WHK_OK) {
         whkp_error("%s: %s", name, err.text);
         return WHKP_EXIT_USAGE;
     }
-    if (opts->record_id == NULL && record.id != NULL)
+    if (opts->record_id == NULL && record.id != NULL && skipped > 0)
+        whkp_note("using capture record %s, the last in %s that is not a "
+                  "probe of whk test (%zu %s after it skipped; choose one "
+                  "with --record)",
+                  record.id, name, skipped,
+                  whkp_plural(skipped, "probe record", "probe records"));
+    else if (opts->record_id == NULL && record.id != NULL)
         whkp_note("using capture record %s, the last in %s (choose one "
                   "with --record)",
                   record.id, name);

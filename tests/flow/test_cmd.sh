@@ -90,6 +90,9 @@ expect_status 0 "records marked" node -e '
     marked(records[records.length - 1]);
   require("fs").writeFileSync("sample.id", plain[0].id);
   process.exit(ok ? 0 : 1);'
+expect_status 0 "verify passes over probes" "$WHK" verify -p twilio \
+  --url "$PUBLIC/webhooks/twilio/sms" local.jsonl
+expect_in err "using capture record $(cat sample.id), the last in local.jsonl that is not a probe" "verify names the sample"
 expect_status 1 "replay passes over probes" "$WHK" replay --capture local.jsonl \
   --target "http://127.0.0.1:$port"
 expect_in out "replayed $(cat sample.id) (POST /webhooks/twilio/sms)" "sample replayed"
