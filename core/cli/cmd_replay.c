@@ -482,6 +482,15 @@ int whkp_cmd_replay(int argc, char **argv)
     status = whkp_project_load(args.provider, &project);
     if (status == WHKP_EXIT_OK)
         status = read_record(&args, &record);
+    /* The record's provider picks its whk.json entry: its secret
+     * variable, port and public URL. */
+    if (status == WHKP_EXIT_OK && args.provider == NULL &&
+        record.provider != NULL &&
+        (project.provider == NULL ||
+         strcmp(project.provider, record.provider) != 0)) {
+        whkp_project_clear(&project);
+        status = whkp_project_load(record.provider, &project);
+    }
     if (status != WHKP_EXIT_OK)
         goto out;
 

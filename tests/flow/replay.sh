@@ -82,6 +82,10 @@ expect_in out '"hint": "the app rejected record stale-1 as captured' "hint in JS
 expect_status 0 "stale record resigned" "$WHK" replay -p stripe \
   --capture stale.jsonl --target "$stripe_target" --resign
 expect_not_in err "needs --resign" "no hint after --resign"
+# Without -p, the record's provider chooses the secret, not whk.json's
+# only entry (Twilio here).
+expect_status 0 "stale record resigned for its provider" "$WHK" replay \
+  --capture stale.jsonl --target "$stripe_target" --resign
 stop_listen TERM
 
 # Errors.
