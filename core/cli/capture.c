@@ -46,7 +46,8 @@ static enum whk_status read_headers(json_t *headers, struct whk_request *req,
                              "pairs");
     json_array_foreach(headers, i, pair)
     {
-        json_t *name = json_array_get(pair, 0), *value = json_array_get(pair, 1);
+        json_t *name = json_array_get(pair, 0),
+               *value = json_array_get(pair, 1);
 
         if (json_array_size(pair) != 2 || !json_is_string(name) ||
             !json_is_string(value))
@@ -88,8 +89,8 @@ static enum whk_status read_body(json_t *root, struct whk_request *req,
                    : whk_request_set_body(req, "", 0);
 
     status = whk_base64_decode(json_string_value(encoded),
-                               json_string_length(encoded),
-                               WHK_BASE64_STANDARD, &bytes, &len, err);
+                               json_string_length(encoded), WHK_BASE64_STANDARD,
+                               &bytes, &len, err);
     if (status != WHK_OK)
         return status;
     status = whk_request_set_body(req, (const char *)bytes, len);
@@ -120,16 +121,15 @@ static enum whk_status parse_record(json_t *root, struct whkp_record *record,
                              "a capture record needs 'method' and 'target' "
                              "strings");
 
-    status = whk_request_set_method(record->request,
-                                    json_string_value(method));
+    status = whk_request_set_method(record->request, json_string_value(method));
     if (status != WHK_OK)
         return whk_error_set(err, WHK_ERR_INVALID,
                              "'method' is '%s'; it must be an HTTP method "
                              "token such as POST",
                              json_string_value(method));
     if (status == WHK_OK)
-        status = read_headers(json_object_get(root, "headers"),
-                              record->request, err);
+        status = read_headers(json_object_get(root, "headers"), record->request,
+                              err);
     if (status == WHK_OK)
         status = read_body(root, record->request, err);
     if (status == WHK_OK && record->url != NULL)
@@ -137,8 +137,8 @@ static enum whk_status parse_record(json_t *root, struct whkp_record *record,
     return status;
 }
 
-enum whk_status whkp_record_read(const char *data, size_t len,
-                                 const char *id, struct whkp_record *record,
+enum whk_status whkp_record_read(const char *data, size_t len, const char *id,
+                                 struct whkp_record *record,
                                  struct whk_error *err)
 {
     json_t *chosen = NULL;
@@ -166,13 +166,11 @@ enum whk_status whkp_record_read(const char *data, size_t len,
                                  "line %d, column %d: not a capture record: "
                                  "%s",
                                  line, root ? 1 : error.column,
-                                 root ? "expected a JSON object"
-                                      : error.text);
+                                 root ? "expected a JSON object" : error.text);
         }
-        if (id == NULL || (json_is_string(json_object_get(root, "id")) &&
-                           strcmp(json_string_value(json_object_get(
-                                      root, "id")),
-                                  id) == 0)) {
+        if (id == NULL ||
+            (json_is_string(json_object_get(root, "id")) &&
+             strcmp(json_string_value(json_object_get(root, "id")), id) == 0)) {
             json_decref(chosen);
             chosen = root;
             if (id != NULL)
@@ -237,8 +235,7 @@ char *whkp_record_dump(const struct whkp_record *record)
     if (record->key)
         json_object_set_new(root, "key", json_string(record->key));
     if (record->verdict)
-        json_object_set_new(root, "duplicate",
-                            json_boolean(record->duplicate));
+        json_object_set_new(root, "duplicate", json_boolean(record->duplicate));
 
     /* Valid UTF-8 stays readable and editable; other bytes go as base64. */
     text = json_stringn(body, body_len);
@@ -274,9 +271,9 @@ static enum whk_status make_parents(const char *path, struct whk_error *err)
          slash = strchr(slash + 1, '/')) {
         *slash = '\0';
         if (mkdir(copy, 0755) != 0 && errno != EEXIST) {
-            status = whk_error_set(err, WHK_ERR_IO,
-                                   "cannot create folder %s: %s", copy,
-                                   strerror(errno));
+            status =
+                whk_error_set(err, WHK_ERR_IO, "cannot create folder %s: %s",
+                              copy, strerror(errno));
             break;
         }
         *slash = '/';

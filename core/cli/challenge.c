@@ -26,8 +26,8 @@ static json_t *pointer_get(json_t *value, const char *pointer)
             char *end;
             unsigned long index = strtoul(name, &end, 10);
 
-            value = *end == '\0' && used > 0 ? json_array_get(value, index)
-                                             : NULL;
+            value =
+                *end == '\0' && used > 0 ? json_array_get(value, index) : NULL;
         } else {
             value = json_object_get(value, name);
         }
@@ -93,16 +93,16 @@ static int holds(const char *condition, const struct whk_request *req,
     const char *equals = strchr(condition, '=');
     size_t len = equals ? (size_t)(equals - condition) : strlen(condition);
     char *value = read_location(condition, len, req, target);
-    int ok = value != NULL && (equals == NULL || strcmp(value, equals + 1) ==
-                                                     0);
+    int ok =
+        value != NULL && (equals == NULL || strcmp(value, equals + 1) == 0);
 
     free(value);
     return ok;
 }
 
-const struct whk_challenge *
-whkp_challenge_find(const struct whk_descriptor *d,
-                    const struct whk_request *req, const char *target)
+const struct whk_challenge *whkp_challenge_find(const struct whk_descriptor *d,
+                                                const struct whk_request *req,
+                                                const char *target)
 {
     for (const struct whk_challenge *c = d->challenges; c && c->name; c++) {
         int ok = c->match != NULL || c->token != NULL;
@@ -170,10 +170,9 @@ static char *placeholder(const struct whk_challenge *c, const char *name,
     return NULL;
 }
 
-char *whkp_challenge_expand(const struct whk_challenge *c,
-                            const char *template, const char *token,
-                            const char *verify_token, struct whk_span secret,
-                            int encode)
+char *whkp_challenge_expand(const struct whk_challenge *c, const char *template,
+                            const char *token, const char *verify_token,
+                            struct whk_span secret, int encode)
 {
     char *out = strdup(""), *value;
     size_t used = 0;
@@ -249,16 +248,14 @@ static int add_headers(const struct whk_challenge *c, const char *token,
 static int verify_token_ok(const struct whk_challenge *c,
                            const struct whk_request *req, const char *target)
 {
-    const char *expected = c->verify_token_env
-                               ? getenv(c->verify_token_env)
-                               : NULL;
+    const char *expected =
+        c->verify_token_env ? getenv(c->verify_token_env) : NULL;
     char *got;
     int ok;
 
     if (c->verify_token == NULL || expected == NULL || *expected == '\0')
         return 1;
-    got = read_location(c->verify_token, strlen(c->verify_token), req,
-                        target);
+    got = read_location(c->verify_token, strlen(c->verify_token), req, target);
     ok = got != NULL && strcmp(got, expected) == 0;
     free(got);
     return ok;
@@ -284,8 +281,7 @@ int whkp_challenge_reply(const struct whk_challenge *c,
                                  token, NULL, secret, 0);
     ok = body != NULL &&
          whkp_reply_set(reply, c->status ? c->status : 200,
-                        c->response_content_type, body,
-                        strlen(body)) &&
+                        c->response_content_type, body, strlen(body)) &&
          add_headers(c, token, secret, reply);
     free(token);
     free(body);
@@ -300,8 +296,7 @@ void whkp_challenge_announce(const struct whk_descriptor *d)
         whkp_note("answers the '%s' challenge when no app is forwarded to: "
                   "%s",
                   c->name, c->description);
-        if (c->verify_token_env != NULL &&
-            getenv(c->verify_token_env) == NULL)
+        if (c->verify_token_env != NULL && getenv(c->verify_token_env) == NULL)
             whkp_note("%s is unset, so any verify token is accepted",
                       c->verify_token_env);
     }

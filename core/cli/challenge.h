@@ -13,9 +13,9 @@ struct whkp_tester;
  * target, whose query the "query:" locations read. A challenge without
  * match conditions or token (Xero's intent to receive) never matches.
  */
-const struct whk_challenge *
-whkp_challenge_find(const struct whk_descriptor *d,
-                    const struct whk_request *req, const char *target);
+const struct whk_challenge *whkp_challenge_find(const struct whk_descriptor *d,
+                                                const struct whk_request *req,
+                                                const char *target);
 
 /*
  * Fills reply with the response the provider expects to challenge c, as a
@@ -47,9 +47,8 @@ int whkp_test_challenges(struct whkp_tester *t);
  * encode, values are form-encoded for a query string. Returns a string
  * released with free(), or NULL.
  */
-char *whkp_challenge_expand(const struct whk_challenge *c,
-                            const char *template, const char *token,
-                            const char *verify_token, struct whk_span secret,
-                            int encode);
+char *whkp_challenge_expand(const struct whk_challenge *c, const char *template,
+                            const char *token, const char *verify_token,
+                            struct whk_span secret, int encode);
 
 #endif

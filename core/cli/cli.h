@@ -38,14 +38,13 @@ void whkp_warning(const char *format, ...) WHK_PRINTF(1, 2);
 void whkp_note(const char *format, ...) WHK_PRINTF(1, 2);
 
 /* Reads a whole file ("-" for stdin) into a NUL-terminated buffer. */
-enum whk_status whkp_read_file(const char *path, size_t max_size,
-                               char **data, size_t *len,
-                               struct whk_error *err);
+enum whk_status whkp_read_file(const char *path, size_t max_size, char **data,
+                               size_t *len, struct whk_error *err);
 
 /* Parses a raw HTTP/1.x request ("what nc -l captures"). */
 enum whk_status whkp_parse_http(const char *data, size_t len,
-                                struct whk_request **request,
-                                char **target, struct whk_error *err);
+                                struct whk_request **request, char **target,
+                                struct whk_error *err);
 
 /* Writes req as raw HTTP/1.1 with the given request target. */
 void whkp_write_http(FILE *out, const struct whk_request *req,
@@ -56,8 +55,8 @@ struct whkp_record {
     char *id;
     char *provider;
     char *received_at;
-    char *target;  /* raw request target as received */
-    char *url;     /* public URL it was verified against, or NULL */
+    char *target; /* raw request target as received */
+    char *url;    /* public URL it was verified against, or NULL */
     struct whk_request *request;
     /* What 'whk listen' found on arrival; NULL or 0 when not recorded. */
     char *verdict; /* "valid", "invalid" or "not applicable" */
@@ -72,8 +71,8 @@ void whkp_record_clear(struct whkp_record *record);
  * Reads the record with the given id, or the last one when id is NULL,
  * from a capture log (JSON lines).
  */
-enum whk_status whkp_record_read(const char *data, size_t len,
-                                 const char *id, struct whkp_record *record,
+enum whk_status whkp_record_read(const char *data, size_t len, const char *id,
+                                 struct whkp_record *record,
                                  struct whk_error *err);
 
 /*
@@ -134,13 +133,13 @@ struct whkp_secret {
  * provider's usual variable when neither is given. Prints an error and
  * returns WHKP_EXIT_ENV when it is unset, empty or unreadable.
  */
-int whkp_secret_load(const char *env, const char *file,
-                     const char *default_env, struct whkp_secret *secret);
+int whkp_secret_load(const char *env, const char *file, const char *default_env,
+                     struct whkp_secret *secret);
 /* Sources of the secret or key that a command's options name. */
 struct whkp_secret_options {
-    const char *env;      /* --secret-env */
-    const char *file;     /* --secret-file */
-    const char *key_file; /* --key-file: a PEM key, for key-pair schemes */
+    const char *env;         /* --secret-env */
+    const char *file;        /* --secret-file */
+    const char *key_file;    /* --key-file: a PEM key, for key-pair schemes */
     const char *default_env; /* whk.json's variable, or NULL for the
                                 provider's usual one */
     /*
@@ -186,12 +185,12 @@ struct whkp_request_options {
     const char *file;      /* raw HTTP request or capture log, "-" stdin */
     const char *record_id; /* record in a capture log */
     const char *method;
-    const char **headers;  /* "Name: value" strings */
+    const char **headers; /* "Name: value" strings */
     size_t header_count;
-    const char *data;      /* literal, "@FILE" or "@-" */
-    const char *url;       /* public URL */
-    const char *sample;    /* sample name */
-    int samples;           /* the command offers --sample */
+    const char *data;   /* literal, "@FILE" or "@-" */
+    const char *url;    /* public URL */
+    const char *sample; /* sample name */
+    int samples;        /* the command offers --sample */
     /*
      * Public base URL (--public-url or whk.json) for a request read from
      * a file without a URL of its own: the URL is the base followed by
@@ -222,8 +221,7 @@ int whkp_build_request(const struct whkp_request_options *opts,
                        struct whk_request **request, char **target);
 
 /* Parses a timestamp or tolerance option; prints an error on failure. */
-int whkp_parse_seconds(const char *option, const char *text,
-                       int64_t *value);
+int whkp_parse_seconds(const char *option, const char *text, int64_t *value);
 
 /* A way to serialize JSON, as a language or framework writes it. */
 struct whkp_json_form {
@@ -260,9 +258,8 @@ struct whkp_diagnosis {
 
 /* Tries the variants a user gets wrong and fills diagnosis. */
 void whkp_diagnose(const struct whk_provider *provider,
-                   const struct whk_context *ctx,
-                   const struct whk_request *req, const char *target,
-                   const struct whkp_secret *secret,
+                   const struct whk_context *ctx, const struct whk_request *req,
+                   const char *target, const struct whkp_secret *secret,
                    const struct whk_verdict *verdict,
                    struct whkp_diagnosis *diagnosis);
 void whkp_diagnosis_clear(struct whkp_diagnosis *diagnosis);
@@ -303,11 +300,11 @@ struct whkp_config {
 /* One provider's entry in whk.json. Strings are owned; absent is NULL. */
 struct whkp_project {
     char *provider;
-    int port;          /* the app's local port, 0 when unset */
-    char *path;        /* the webhook's local path, "/..." */
-    char *public_url;  /* public base URL the provider requests */
-    char *secret_env;  /* variable that contains the secret */
-    char *tunnel;      /* tunnel tool: "ngrok", "cloudflared", ... */
+    int port;         /* the app's local port, 0 when unset */
+    char *path;       /* the webhook's local path, "/..." */
+    char *public_url; /* public base URL the provider requests */
+    char *secret_env; /* variable that contains the secret */
+    char *tunnel;     /* tunnel tool: "ngrok", "cloudflared", ... */
     char *subdomain;
 };
 
@@ -369,8 +366,7 @@ int whkp_project_load(const char *provider, struct whkp_project *project);
  */
 int whkp_apply_project(const struct whkp_project *project,
                        const char *public_url,
-                       struct whkp_request_options *opts,
-                       char **webhook_url);
+                       struct whkp_request_options *opts, char **webhook_url);
 
 /*
  * Returns the public URL of a request to target: the base's scheme and
@@ -387,8 +383,7 @@ char *whkp_append_path(const char *url, const char *suffix);
  * that the request carries, and its name in *name; NULL when none.
  */
 char *whkp_idempotency_key(const struct whk_descriptor *descriptor,
-                           const struct whk_request *req,
-                           const char **name);
+                           const struct whk_request *req, const char **name);
 
 /*
  * The deliveries seen so far, to flag redeliveries: same idempotency key
@@ -415,12 +410,12 @@ struct whkp_header {
 /* An HTTP response received with libcurl. */
 struct whkp_response {
     long status;
-    char *content_type;  /* NULL when absent */
-    char *body;          /* NUL-terminated after body_len */
+    char *content_type; /* NULL when absent */
+    char *body;         /* NUL-terminated after body_len */
     size_t body_len;
     struct whkp_header *headers; /* of the final response, wire order */
     size_t header_count;
-    double seconds;      /* from the start of sending to the last byte */
+    double seconds; /* from the start of sending to the last byte */
 };
 
 enum whkp_send_result {

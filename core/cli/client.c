@@ -43,10 +43,16 @@ void whkp_http_handle_free(void *handle)
 
 int whkp_is_hop_header(const char *name)
 {
-    static const char *const hop[] = {
-        "Connection", "Keep-Alive", "Proxy-Connection", "Transfer-Encoding",
-        "TE",         "Trailer",    "Upgrade",          "Content-Length",
-        "Expect",     "Proxy-Authorization"};
+    static const char *const hop[] = {"Connection",
+                                      "Keep-Alive",
+                                      "Proxy-Connection",
+                                      "Transfer-Encoding",
+                                      "TE",
+                                      "Trailer",
+                                      "Upgrade",
+                                      "Content-Length",
+                                      "Expect",
+                                      "Proxy-Authorization"};
 
     for (size_t i = 0; i < sizeof(hop) / sizeof(hop[0]); i++) {
         if (strcasecmp(name, hop[i]) == 0)
@@ -256,8 +262,8 @@ static enum whkp_send_result classify(CURLcode code, const char *url,
         snprintf(error, error_size, "cannot connect to %s: %s", url, text);
         return WHKP_SEND_UNREACHABLE;
     case CURLE_OPERATION_TIMEDOUT:
-        snprintf(error, error_size, "no response from %s within %.1f s",
-                 url, timeout_ms / 1000.0);
+        snprintf(error, error_size, "no response from %s within %.1f s", url,
+                 timeout_ms / 1000.0);
         return WHKP_SEND_TIMEOUT;
     case CURLE_ABORTED_BY_CALLBACK:
         snprintf(error, error_size, "the request to %s was cancelled", url);
@@ -285,8 +291,7 @@ static enum whkp_send_result classify(CURLcode code, const char *url,
                  "%s sent a response that is not valid HTTP: %s", url, text);
         return WHKP_SEND_INVALID;
     default:
-        snprintf(error, error_size, "the request to %s failed: %s", url,
-                 text);
+        snprintf(error, error_size, "the request to %s failed: %s", url, text);
         return WHKP_SEND_FAILED;
     }
 }

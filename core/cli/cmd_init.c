@@ -36,8 +36,15 @@ static const char usage[] =
     "Exit status: 0 written, 2 usage error or malformed whk.json, 3\n"
     "environment error (plugin missing, whk.json not writable).\n";
 
-enum { OPT_PORT = 256, OPT_PATH, OPT_PUBLIC_URL, OPT_TUNNEL, OPT_SUBDOMAIN,
-       OPT_SECRET_ENV, OPT_JSON };
+enum {
+    OPT_PORT = 256,
+    OPT_PATH,
+    OPT_PUBLIC_URL,
+    OPT_TUNNEL,
+    OPT_SUBDOMAIN,
+    OPT_SECRET_ENV,
+    OPT_JSON
+};
 
 static const struct option options[] = {
     {"provider", required_argument, NULL, 'p'},
@@ -70,8 +77,8 @@ static const struct tunnel tunnels[] = {
      "https://{name}",
      "without --subdomain, ngrok prints a new https URL at each start; a "
      "static domain from the ngrok dashboard keeps it"},
-    {"cloudflared", "cloudflared tunnel --url http://localhost:{port}",
-     NULL, NULL,
+    {"cloudflared", "cloudflared tunnel --url http://localhost:{port}", NULL,
+     NULL,
      "a quick tunnel gets a random https://....trycloudflare.com name at "
      "each start; pass it with --public-url"},
     {"localtunnel", "npx localtunnel --port {port}",
@@ -223,9 +230,9 @@ struct plan {
     int created;                 /* the entry is new */
     const struct tunnel *tunnel;
     char *tunnel_command;
-    char *tunnel_url;            /* the tunnel's URL when its name is fixed */
-    char *webhook_url;           /* shown values; a placeholder without */
-    char *status_url;            /* a public URL */
+    char *tunnel_url;  /* the tunnel's URL when its name is fixed */
+    char *webhook_url; /* shown values; a placeholder without */
+    char *status_url;  /* a public URL */
     char *warnings[4];
     size_t warning_count;
 };
@@ -299,7 +306,7 @@ static char *expand(const char *template, int port, const char *name)
             fputs(name, out);
             template += 6;
         } else {
-            fputc(*template++, out);
+            fputc(*template ++, out);
         }
     }
     if (fclose(out) != 0) {
@@ -373,10 +380,10 @@ static int plan_urls(const struct whk_descriptor *d, struct plan *plan)
                                 title, p->port, p->provider));
     } else {
         plan->webhook_url = whkp_public_url(p->public_url, p->path);
-        plan->status_url = plan->webhook_url
-                               ? whkp_append_path(plan->webhook_url,
-                                                  status_suffix(d))
-                               : NULL;
+        plan->status_url =
+            plan->webhook_url
+                ? whkp_append_path(plan->webhook_url, status_suffix(d))
+                : NULL;
         if (strncmp(p->public_url, "https://", 8) != 0)
             warn(plan, whkp_sprintf("the public URL %s is not HTTPS; %s "
                                     "delivers to public HTTPS URLs",
@@ -396,8 +403,8 @@ static char *expand_field(const struct plan *plan, const char *template)
 {
     if (template == NULL)
         return NULL;
-    return whkp_expand_template(template, plan->webhook_url,
-                                plan->status_url, plan->project.secret_env);
+    return whkp_expand_template(template, plan->webhook_url, plan->status_url,
+                                plan->project.secret_env);
 }
 
 static void print_tunnel(const struct plan *plan)
@@ -407,27 +414,27 @@ static void print_tunnel(const struct plan *plan)
     if (plan->tunnel == NULL)
         return;
     whkp_printf("Start the tunnel (%s):\n  %s\n", plan->tunnel->name,
-           plan->tunnel_command);
+                plan->tunnel_command);
     if (plan->tunnel_url != NULL)
         whkp_printf("  public URL: %s\n", plan->tunnel_url);
     whkp_printf("  note: %s\n", plan->tunnel->note);
     whkp_printf("  to watch deliveries with 'whk listen --forward "
-           "http://localhost:%d', point the tunnel at whk listen's port "
-           "(4000) instead\n\n",
-           p->port);
+                "http://localhost:%d', point the tunnel at whk listen's port "
+                "(4000) instead\n\n",
+                p->port);
 }
 
-static void print_text(const struct whk_descriptor *d,
-                       const struct plan *plan)
+static void print_text(const struct whk_descriptor *d, const struct plan *plan)
 {
     const struct whkp_project *p = &plan->project;
     const char *section = NULL;
 
     whkp_printf("%s %s: %s on port %d, path %s\n\n",
-           plan->created ? "added to" : "updated", WHKP_CONFIG_FILE,
-           p->provider, p->port, p->path);
+                plan->created ? "added to" : "updated", WHKP_CONFIG_FILE,
+                p->provider, p->port, p->path);
     print_tunnel(plan);
-    whkp_printf("Paste into the %s dashboard:\n", d->title ? d->title : d->name);
+    whkp_printf("Paste into the %s dashboard:\n",
+                d->title ? d->title : d->name);
     for (const struct whk_field *f = d->fields; f && f->name; f++) {
         char *value = expand_field(plan, f->value);
         char *note = expand_field(plan, f->note);
@@ -437,19 +444,19 @@ static void print_text(const struct whk_descriptor *d,
             whkp_printf("  %s\n", section);
         }
         whkp_printf("    %s%s\n      %s\n", f->name,
-               f->optional ? " (optional)" : "", value ? value : "");
+                    f->optional ? " (optional)" : "", value ? value : "");
         if (note)
             whkp_printf("      note: %s\n", note);
         free(value);
         free(note);
     }
     whkp_printf("\nNext:\n"
-           "  whk test       sends signed samples to "
-           "http://localhost:%d%s\n"
-           "  whk listen --forward http://localhost:%d\n"
-           "                 verifies, captures and passes on each "
-           "delivery\n",
-           p->port, p->path, p->port);
+                "  whk test       sends signed samples to "
+                "http://localhost:%d%s\n"
+                "  whk listen --forward http://localhost:%d\n"
+                "                 verifies, captures and passes on each "
+                "delivery\n",
+                p->port, p->path, p->port);
 }
 
 static json_t *fields_json(const struct whk_descriptor *d,
@@ -461,18 +468,17 @@ static json_t *fields_json(const struct whk_descriptor *d,
         char *value = expand_field(plan, f->value);
         char *note = expand_field(plan, f->note);
 
-        json_array_append_new(
-            fields, json_pack("{s:s?, s:s, s:s?, s:s?, s:b}", "section",
-                              f->section, "name", f->name, "value", value,
-                              "note", note, "optional", f->optional));
+        json_array_append_new(fields, json_pack("{s:s?, s:s, s:s?, s:s?, s:b}",
+                                                "section", f->section, "name",
+                                                f->name, "value", value, "note",
+                                                note, "optional", f->optional));
         free(value);
         free(note);
     }
     return fields;
 }
 
-static void print_json(const struct whk_descriptor *d,
-                       const struct plan *plan)
+static void print_json(const struct whk_descriptor *d, const struct plan *plan)
 {
     const struct whkp_project *p = &plan->project;
     json_t *warnings = json_array(), *tunnel = json_null(), *root;
@@ -482,21 +488,18 @@ static void print_json(const struct whk_descriptor *d,
         json_array_append_new(warnings, json_string(plan->warnings[i]));
     if (plan->tunnel != NULL) {
         json_decref(tunnel);
-        tunnel = json_pack("{s:s, s:s, s:s?, s:s}", "name",
-                           plan->tunnel->name, "command",
-                           plan->tunnel_command, "public_url",
-                           plan->tunnel_url,
-                           "note", plan->tunnel->note);
+        tunnel = json_pack("{s:s, s:s, s:s?, s:s}", "name", plan->tunnel->name,
+                           "command", plan->tunnel_command, "public_url",
+                           plan->tunnel_url, "note", plan->tunnel->note);
     }
     root = json_pack(
         "{s:s, s:b, s:s, s:i, s:s, s:s?, s:s?, s:s?, s:s?, s:o, s:o, s:o}",
         "file", WHKP_CONFIG_FILE, "created", plan->created, "provider",
         p->provider, "port", p->port, "path", p->path, "public_url",
-        p->public_url, "webhook_url",
-        p->public_url ? plan->webhook_url : NULL, "status_callback_url",
-        p->public_url ? plan->status_url : NULL, "secret_env", p->secret_env,
-        "tunnel", tunnel, "fields", fields_json(d, plan), "warnings",
-        warnings);
+        p->public_url, "webhook_url", p->public_url ? plan->webhook_url : NULL,
+        "status_callback_url", p->public_url ? plan->status_url : NULL,
+        "secret_env", p->secret_env, "tunnel", tunnel, "fields",
+        fields_json(d, plan), "warnings", warnings);
     text = json_dumps(root, JSON_INDENT(2));
     if (text != NULL)
         puts(text);
@@ -505,8 +508,8 @@ static void print_json(const struct whk_descriptor *d,
 }
 
 /* Reads whk.json and the entry of the provider named by flag or file. */
-static int load_entry(const struct init_args *args,
-                      struct whkp_config *config, struct plan *plan)
+static int load_entry(const struct init_args *args, struct whkp_config *config,
+                      struct plan *plan)
 {
     struct whk_error err = {0};
     const char *name = args->provider;
@@ -544,14 +547,13 @@ static int run(const struct init_args *args)
 
     status = load_entry(args, &config, &plan);
     if (status == WHKP_EXIT_OK)
-        status = whkp_load_provider(plan.project.provider, &registry,
-                                    &provider);
+        status =
+            whkp_load_provider(plan.project.provider, &registry, &provider);
     if (status != WHKP_EXIT_OK)
         goto out;
     d = whk_provider_descriptor(provider);
     if (plan.project.secret_env == NULL && args->secret_env == NULL)
-        plan.project.secret_env = d->secret.env ? strdup(d->secret.env)
-                                                : NULL;
+        plan.project.secret_env = d->secret.env ? strdup(d->secret.env) : NULL;
 
     status = merge(args, &plan);
     if (status == WHKP_EXIT_OK)

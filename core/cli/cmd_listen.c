@@ -98,7 +98,7 @@ struct listen_args {
     const char *key_file;
     const char *capture;
     int64_t tolerance; /* -1: the provider's */
-    int port; /* -1 when not given */
+    int port;          /* -1 when not given */
     int enforce;
     int sync;
     int quiet;
@@ -143,8 +143,7 @@ static int parse_port(const char *text, int *port)
     return 1;
 }
 
-static int parse_positive(const char *option, const char *text,
-                          int64_t *value)
+static int parse_positive(const char *option, const char *text, int64_t *value)
 {
     if (!whkp_parse_seconds(option, text, value))
         return 0;
@@ -271,15 +270,14 @@ static int check_forward(const char *url, const char *redacted)
 }
 
 static void print_banner(const struct whkp_listener *l,
-                         const struct whkp_server *server,
-                         const char *capture)
+                         const struct whkp_server *server, const char *capture)
 {
     const struct whk_response_decl *r = &l->descriptor->response;
     int port = whkp_server_port(server);
 
     whkp_printf("listening on http://127.0.0.1:%d%s for %s deliveries\n", port,
-           whkp_server_has_ipv6(server) ? " and [::1]" : "",
-           whk_provider_name(l->provider));
+                whkp_server_has_ipv6(server) ? " and [::1]" : "",
+                whk_provider_name(l->provider));
     if (!(l->descriptor->flags & WHK_SIGNS_URL))
         whkp_printf("  verifying each signature over the request's raw "
                     "body; %s does not sign the URL\n",
@@ -287,17 +285,17 @@ static void print_banner(const struct whkp_listener *l,
                                          : l->descriptor->name);
     else if (l->public_base != NULL)
         whkp_printf("  verifying against %s followed by each request target\n",
-               l->public_base);
+                    l->public_base);
     else
         whkp_printf("  verifying against the URL rebuilt from Host and "
-               "X-Forwarded-Proto (no public URL set)\n");
+                    "X-Forwarded-Proto (no public URL set)\n");
     if (l->forward != NULL)
         whkp_printf("  forwarding to %s%s\n", l->forward_redacted,
                     l->enforce ? "; invalid signatures get 403" : "");
     else
         whkp_printf("  standing in for the app: %d %s\n",
-               r->status ? r->status : 200,
-               r->content_type ? r->content_type : "");
+                    r->status ? r->status : 200,
+                    r->content_type ? r->content_type : "");
     whkp_printf("  capturing to %s\n", capture);
     fflush(stdout);
 }
@@ -373,8 +371,7 @@ static int check_urls(struct whkp_listener *l)
 /* Fills the listener from the arguments, whk.json and the provider. */
 static int prepare(const struct listen_args *args,
                    const struct whkp_project *project,
-                   const struct whk_provider *provider,
-                   struct whkp_listener *l)
+                   const struct whk_provider *provider, struct whkp_listener *l)
 {
     const struct whk_descriptor *d = whk_provider_descriptor(provider);
     struct whkp_secret_options sources = {
@@ -461,8 +458,9 @@ static int serve(const struct listen_args *args, struct whkp_listener *l,
     whkp_http_abort();
     whkp_server_stop(server);
     clock_gettime(CLOCK_MONOTONIC, &stopped);
-    print_summary(l, (double)(stopped.tv_sec - started.tv_sec) +
-                         (double)(stopped.tv_nsec - started.tv_nsec) / 1e9,
+    print_summary(l,
+                  (double)(stopped.tv_sec - started.tv_sec) +
+                      (double)(stopped.tv_nsec - started.tv_nsec) / 1e9,
                   args->capture);
     return WHKP_EXIT_OK;
 }

@@ -40,8 +40,8 @@ static void report_problems(const struct whk_registry *registry)
 {
     const char *problem;
 
-    for (size_t i = 0;
-         (problem = whk_registry_problem_at(registry, i)) != NULL; i++)
+    for (size_t i = 0; (problem = whk_registry_problem_at(registry, i)) != NULL;
+         i++)
         whkp_warning("skipped %s", problem);
 }
 
@@ -82,7 +82,7 @@ static void print_provider_table(const struct whk_registry *registry)
         title_width = title_len > title_width ? title_len : title_width;
     }
     whkp_printf("%-*s  %-*s  %s\n", name_width, "NAME", title_width, "TITLE",
-           "SUMMARY");
+                "SUMMARY");
     for (size_t i = 0; i < count; i++) {
         const struct whk_entry *e = whk_registry_at(registry, i);
         const char *mark = "";
@@ -104,8 +104,8 @@ int whkp_cmd_providers(int argc, char **argv)
     int opt, json = 0;
 
     optind = 1;
-    while ((opt = whkp_getopt(argc, argv, "h", providers_options, "providers")) !=
-           -1) {
+    while ((opt = whkp_getopt(argc, argv, "h", providers_options,
+                              "providers")) != -1) {
         if (opt == OPT_JSON) {
             json = 1;
         } else if (opt == 'h') {
@@ -154,7 +154,7 @@ static void print_overview(const struct whk_provider *provider)
     const struct whk_descriptor *d = whk_provider_descriptor(provider);
 
     whkp_printf("%s (%s)\n", d->title ? d->title : d->name,
-           whk_provider_name(provider));
+                whk_provider_name(provider));
     if (d->summary)
         whkp_printf("  %s\n", d->summary);
     if (d->docs_url)
@@ -166,8 +166,9 @@ static void print_overview(const struct whk_provider *provider)
         whkp_printf("  header:    %s\n", *h);
     if (d->algorithm)
         whkp_printf("  algorithm: %s\n", d->algorithm);
-    whkp_printf("  secret:    %s%s%s\n", d->secret.env ? d->secret.env : "(none)",
-           d->secret.form ? ", " : "", d->secret.form ? d->secret.form : "");
+    whkp_printf(
+        "  secret:    %s%s%s\n", d->secret.env ? d->secret.env : "(none)",
+        d->secret.form ? ", " : "", d->secret.form ? d->secret.form : "");
     if (d->secret.where)
         whkp_printf("             from %s\n", d->secret.where);
     if (d->tolerance_seconds > 0)
@@ -186,7 +187,7 @@ static void print_fields(const struct whk_descriptor *d)
             whkp_printf("  %s\n", section);
         }
         whkp_printf("    %s%s: %s\n", f->name, f->optional ? " (optional)" : "",
-               f->value);
+                    f->value);
         if (f->note)
             whkp_printf("      %s\n", f->note);
     }
@@ -198,11 +199,11 @@ static void print_samples(const struct whk_descriptor *d)
     whkp_printf("Samples (whk sign --sample NAME)\n");
     for (const struct whk_sample *s = d->samples; s && s->name; s++)
         whkp_printf("  %-16s %s; %s%s%s, %s, %zu bytes\n", s->name,
-               s->description, s->method ? s->method : "POST",
-               s->path_suffix ? " to the path + " : "",
-               s->path_suffix ? s->path_suffix : "",
-               s->content_type ? s->content_type : "no Content-Type",
-               s->body ? strlen(s->body) : 0);
+                    s->description, s->method ? s->method : "POST",
+                    s->path_suffix ? " to the path + " : "",
+                    s->path_suffix ? s->path_suffix : "",
+                    s->content_type ? s->content_type : "no Content-Type",
+                    s->body ? strlen(s->body) : 0);
     putchar('\n');
 }
 
@@ -214,10 +215,10 @@ static void print_delivery(const struct whk_descriptor *d)
     whkp_printf("  idempotency keys: ");
     for (; k && k->name; k++)
         whkp_printf("%s (%s)%s", k->name, key_source_name(k->source),
-               k[1].name ? ", " : "");
+                    k[1].name ? ", " : "");
     whkp_printf("%s\n", d->idempotency_keys && d->idempotency_keys->name
-                       ? ""
-                       : "(none declared)");
+                            ? ""
+                            : "(none declared)");
     if (d->response.status != 0)
         whkp_printf("  expected response: %d", d->response.status);
     else
@@ -228,8 +229,8 @@ static void print_delivery(const struct whk_descriptor *d)
         whkp_printf("    %s\n", d->response.body);
     if (d->timeout_ms)
         whkp_printf("  timeout: %.1f s%s%s\n", d->timeout_ms / 1000.0,
-               d->timeout_error ? ", then " : "",
-               d->timeout_error ? d->timeout_error : "");
+                    d->timeout_error ? ", then " : "",
+                    d->timeout_error ? d->timeout_error : "");
     else if (d->flags & WHK_NO_TIMEOUT)
         whkp_printf("  timeout: none documented by the provider\n");
     if (d->retries)
@@ -272,15 +273,14 @@ static json_t *challenges_json(const struct whk_descriptor *d)
 
     for (const struct whk_challenge *c = d->challenges; c && c->name; c++)
         json_array_append_new(
-            list, json_pack("{s:s, s:s, s:s, s:s?, s:s?, s:b, s:s?, s:i, "
-                            "s:s?, s:s?, s:i}",
-                            "name", c->name, "description", c->description,
-                            "method", c->method, "query", c->query, "body",
-                            c->body, "signed", c->is_signed, "token",
-                            c->token, "status", c->status, "content_type",
-                            c->response_content_type, "response_body",
-                            c->response_body, "invalid_status",
-                            c->invalid_status));
+            list,
+            json_pack("{s:s, s:s, s:s, s:s?, s:s?, s:b, s:s?, s:i, "
+                      "s:s?, s:s?, s:i}",
+                      "name", c->name, "description", c->description, "method",
+                      c->method, "query", c->query, "body", c->body, "signed",
+                      c->is_signed, "token", c->token, "status", c->status,
+                      "content_type", c->response_content_type, "response_body",
+                      c->response_body, "invalid_status", c->invalid_status));
     return list;
 }
 
@@ -293,9 +293,8 @@ static json_t *sample_json(const struct whk_sample *s)
         json_array_append_new(headers, json_string(*h));
     return json_pack("{s:s, s:s?, s:s?, s:s?, s:s?, s:o, s:s?}", "name",
                      s->name, "description", s->description, "method",
-                     s->method, "path_suffix", s->path_suffix,
-                     "content_type", s->content_type, "headers", headers,
-                     "body", s->body);
+                     s->method, "path_suffix", s->path_suffix, "content_type",
+                     s->content_type, "headers", headers, "body", s->body);
 }
 
 static json_t *descriptor_json(const struct whk_provider *provider)
@@ -320,9 +319,9 @@ static json_t *descriptor_json(const struct whk_provider *provider)
                                               "name", k->name));
     for (const struct whk_failure *f = d->failures; f && f->symptom; f++)
         json_array_append_new(
-            failures, json_pack("{s:s, s:s?, s:s?, s:s}", "symptom",
-                                f->symptom, "cause", f->cause, "fix", f->fix,
-                                "reason", whk_reason_name(f->reason)));
+            failures, json_pack("{s:s, s:s?, s:s?, s:s}", "symptom", f->symptom,
+                                "cause", f->cause, "fix", f->fix, "reason",
+                                whk_reason_name(f->reason)));
 
     return json_pack(
         "{s:s, s:s?, s:s?, s:s?, s:s?, s:s, s:o, s:{s:s?, s:s?, s:s?, s:s}, "
@@ -337,9 +336,9 @@ static json_t *descriptor_json(const struct whk_provider *provider)
         "fields", fields, "samples", samples, "idempotency_keys", keys,
         "response", "status", d->response.status, "content_type",
         d->response.content_type, "body", d->response.body, "format",
-        d->response.format, "timeout_ms", (int)d->timeout_ms,
-        "timeout_error", d->timeout_error, "retries", d->retries,
-        "tolerance_seconds", d->tolerance_seconds, "failures", failures);
+        d->response.format, "timeout_ms", (int)d->timeout_ms, "timeout_error",
+        d->timeout_error, "retries", d->retries, "tolerance_seconds",
+        d->tolerance_seconds, "failures", failures);
 }
 
 /* The declarations as JSON, challenges included. */
@@ -348,9 +347,8 @@ static json_t *show_json(const struct whk_provider *provider)
     json_t *root = descriptor_json(provider);
 
     if (root != NULL)
-        json_object_set_new(
-            root, "challenges",
-            challenges_json(whk_provider_descriptor(provider)));
+        json_object_set_new(root, "challenges",
+                            challenges_json(whk_provider_descriptor(provider)));
     return root;
 }
 

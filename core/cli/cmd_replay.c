@@ -38,9 +38,18 @@ static const char usage[] =
     "Exit status: 0 the endpoint answered 2xx, 1 it answered otherwise, 2\n"
     "usage or input error, 3 environment error (endpoint unreachable).\n";
 
-enum { OPT_LAST = 256, OPT_TARGET, OPT_CAPTURE, OPT_RESIGN, OPT_PUBLIC_URL,
-       OPT_SECRET_ENV, OPT_SECRET_FILE, OPT_KEY_FILE, OPT_TIMEOUT,
-       OPT_JSON };
+enum {
+    OPT_LAST = 256,
+    OPT_TARGET,
+    OPT_CAPTURE,
+    OPT_RESIGN,
+    OPT_PUBLIC_URL,
+    OPT_SECRET_ENV,
+    OPT_SECRET_FILE,
+    OPT_KEY_FILE,
+    OPT_TIMEOUT,
+    OPT_JSON
+};
 
 static const struct option options[] = {
     {"last", no_argument, NULL, OPT_LAST},
@@ -107,8 +116,7 @@ static int parse_option(int opt, struct replay_args *args)
         if (!whkp_parse_seconds("--timeout", optarg, &args->timeout))
             return 0;
         if (args->timeout < 1 || args->timeout > 3600) {
-            whkp_error("--timeout '%s' must be from 1 to 3600 seconds",
-                       optarg);
+            whkp_error("--timeout '%s' must be from 1 to 3600 seconds", optarg);
             return 0;
         }
         return 1;
@@ -227,8 +235,7 @@ static int sign_record(const struct replay_args *args,
     for (const char *const *h = d->signature_headers; h && *h; h++)
         whk_request_remove_header(record->request, *h);
     ok = ctx != NULL &&
-         (url == NULL ||
-          whk_request_set_url(record->request, url) == WHK_OK) &&
+         (url == NULL || whk_request_set_url(record->request, url) == WHK_OK) &&
          whk_provider_sign(provider, ctx, record->request,
                            whkp_secret_span(secret), &err) == WHK_OK;
     whk_context_free(ctx);
@@ -264,8 +271,8 @@ static int resign(const struct replay_args *args,
         .app_verifies = 1,
     };
     const char *name = args->provider ? args->provider : record->provider;
-    const char *base = args->public_url ? args->public_url
-                                        : project->public_url;
+    const char *base =
+        args->public_url ? args->public_url : project->public_url;
     char *url = base ? whkp_public_url(base, record->target)
                      : (record->url ? strdup(record->url) : NULL);
     const struct whk_descriptor *d;
@@ -411,8 +418,8 @@ static void print_result(const struct replay_args *args,
 
     if (!args->json) {
         whkp_printf("replayed %s (%s %s) to %s: %ld in %.1f ms\n", record->id,
-               whk_request_method(record->request), record->target, url,
-               response->status, response->seconds * 1000);
+                    whk_request_method(record->request), record->target, url,
+                    response->status, response->seconds * 1000);
         print_body(response->body, response->body_len);
         if (hint != NULL)
             whkp_note("%s", hint);
@@ -444,9 +451,9 @@ static int send_record(const struct replay_args *args,
         whkp_error("cannot initialize libcurl");
         return WHKP_EXIT_ENV;
     }
-    result = whkp_http_send(NULL, url, record->request,
-                            (long)args->timeout * 1000, &response, error,
-                            sizeof(error));
+    result =
+        whkp_http_send(NULL, url, record->request, (long)args->timeout * 1000,
+                       &response, error, sizeof(error));
     if (result != WHKP_SEND_OK) {
         whkp_error("%s%s", error,
                    result == WHKP_SEND_UNREACHABLE

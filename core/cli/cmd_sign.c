@@ -20,7 +20,8 @@ static const char usage[] =
     "\n"
     "  -p, --provider NAME     provider ('whk providers' lists them)\n"
     "      --secret-env VAR    read the secret from environment variable VAR\n"
-    "                          (default: the provider's, e.g. TWILIO_AUTH_TOKEN)\n"
+    "                          (default: the provider's, such as\n"
+    "                          TWILIO_AUTH_TOKEN)\n"
     "      --secret-file FILE  read the secret (or PEM private key) from FILE\n"
     "      --key-file FILE     sign with the PEM private key in FILE, for\n"
     "                          providers that sign with a key pair (discord,\n"
@@ -33,7 +34,8 @@ static const char usage[] =
     "  -H, --header 'N: V'     add or replace a header (repeatable)\n"
     "  -d, --data DATA         body: text, @FILE, or @- for standard input;\n"
     "                          without a Content-Type header it is sent as\n"
-    "                          application/x-www-form-urlencoded, as curl does\n"
+    "                          application/x-www-form-urlencoded, as curl\n"
+    "                          does\n"
     "      --sample NAME       sign one of the provider's sample requests\n"
     "      --record ID         capture record to sign, when FILE is a\n"
     "                          capture log (default: the last)\n"
@@ -47,9 +49,19 @@ static const char usage[] =
     "\n"
     "Exit status: 0 signed, 2 usage or input error, 3 environment error.\n";
 
-enum { OPT_SECRET_ENV = 256, OPT_SECRET_FILE, OPT_KEY_FILE, OPT_URL,
-       OPT_SAMPLE, OPT_RECORD, OPT_TIMESTAMP, OPT_ID, OPT_CURL, OPT_JSON,
-       OPT_PUBLIC_URL };
+enum {
+    OPT_SECRET_ENV = 256,
+    OPT_SECRET_FILE,
+    OPT_KEY_FILE,
+    OPT_URL,
+    OPT_SAMPLE,
+    OPT_RECORD,
+    OPT_TIMESTAMP,
+    OPT_ID,
+    OPT_CURL,
+    OPT_JSON,
+    OPT_PUBLIC_URL
+};
 
 static const struct option options[] = {
     {"provider", required_argument, NULL, 'p'},
@@ -148,7 +160,7 @@ static int parse_args(int argc, char **argv, struct sign_args *args)
             fputs(usage, stdout);
             return -1;
         default:
-                    return WHKP_EXIT_USAGE;
+            return WHKP_EXIT_USAGE;
         }
     }
     if (optind < argc)
@@ -206,8 +218,8 @@ static char *curl_url(const char *target, const char *url)
     path_query = url_parts.path.ptr;
     keep = (size_t)(target_parts.path.ptr - target);
     if (asprintf(&joined, "%.*s%s%.*s", (int)keep, target,
-                 *path_query == '/' ? "" : "/",
-                 (int)strcspn(path_query, "#"), path_query) < 0)
+                 *path_query == '/' ? "" : "/", (int)strcspn(path_query, "#"),
+                 path_query) < 0)
         return NULL;
     return joined;
 }
@@ -314,16 +326,15 @@ static void print_headers(const struct whk_request *before,
             continue;
         whk_request_header_at(after, i, &name, &value);
         if (json)
-            json_array_append_new(headers, json_pack("{s:s, s:s}", "name",
-                                                     name, "value", value));
+            json_array_append_new(
+                headers, json_pack("{s:s, s:s}", "name", name, "value", value));
         else
             whkp_printf("%s: %s\n", name, value);
     }
     if (json) {
-        json_t *root = json_pack("{s:s, s:s, s:o, s:s?}", "method",
-                                 whk_request_method(after), "url",
-                                 whk_request_url(after), "headers", headers,
-                                 "curl", curl);
+        json_t *root = json_pack(
+            "{s:s, s:s, s:o, s:s?}", "method", whk_request_method(after), "url",
+            whk_request_url(after), "headers", headers, "curl", curl);
         char *text = json_dumps(root, JSON_INDENT(2));
 
         if (text != NULL)
@@ -352,12 +363,12 @@ static int sign_request(const struct whk_provider *provider,
         whk_context_set_time(ctx, args->timestamp);
     if (args->id != NULL)
         whk_context_set_id(ctx, args->id);
-    status = whk_provider_sign(provider, ctx, req, whkp_secret_span(secret),
-                               &err);
+    status =
+        whk_provider_sign(provider, ctx, req, whkp_secret_span(secret), &err);
     whk_context_free(ctx);
     if (status != WHK_OK) {
-        whkp_error("cannot sign: %s", err.text[0] ? err.text
-                                                   : whk_strerror(status));
+        whkp_error("cannot sign: %s",
+                   err.text[0] ? err.text : whk_strerror(status));
         return status == WHK_ERR_SECRET ? WHKP_EXIT_ENV : WHKP_EXIT_USAGE;
     }
     return WHKP_EXIT_OK;
@@ -449,16 +460,15 @@ static int run(struct sign_args *args)
                   len > 2000 ? 2000 : (int)len, body);
     }
     if (args->curl_target != NULL && !args->json) {
-        status = print_curl(stdout, req, args->curl_target,
-                            args->request.data);
+        status = print_curl(stdout, req, args->curl_target, args->request.data);
     } else if (args->curl_target != NULL) {
         char *curl = NULL;
         size_t size = 0;
         FILE *out = open_memstream(&curl, &size);
 
-        status = out ? print_curl(out, req, args->curl_target,
-                                  args->request.data)
-                     : WHKP_EXIT_ENV;
+        status =
+            out ? print_curl(out, req, args->curl_target, args->request.data)
+                : WHKP_EXIT_ENV;
         if (out != NULL)
             fclose(out);
         if (status == WHKP_EXIT_OK) {

@@ -50,9 +50,18 @@ static const char usage[] =
 /* The largest --tolerance, so the stale probe stays a plausible time. */
 #define MAX_TOLERANCE (366 * 86400)
 
-enum { OPT_TARGET = 256, OPT_PUBLIC_URL, OPT_SAMPLE, OPT_SECRET_ENV,
-       OPT_SECRET_FILE, OPT_KEY_FILE, OPT_TOLERANCE, OPT_TIMEOUT_MS,
-       OPT_NO_PROBES, OPT_JSON };
+enum {
+    OPT_TARGET = 256,
+    OPT_PUBLIC_URL,
+    OPT_SAMPLE,
+    OPT_SECRET_ENV,
+    OPT_SECRET_FILE,
+    OPT_KEY_FILE,
+    OPT_TOLERANCE,
+    OPT_TIMEOUT_MS,
+    OPT_NO_PROBES,
+    OPT_JSON
+};
 
 static const struct option options[] = {
     {"provider", required_argument, NULL, 'p'},
@@ -166,8 +175,8 @@ static int lacks_path(const char *url)
 {
     struct whk_url_parts parts;
 
-    return whk_url_split(url, &parts, NULL) == WHK_OK &&
-           parts.path.len <= 1 && parts.query.ptr == NULL;
+    return whk_url_split(url, &parts, NULL) == WHK_OK && parts.path.len <= 1 &&
+           parts.query.ptr == NULL;
 }
 
 /* The local endpoint: --target, with whk.json's path when it has none. */
@@ -204,8 +213,8 @@ static int resolve_public(const struct test_args *args,
                           const struct whkp_project *project,
                           struct whkp_tester *t)
 {
-    const char *base = args->public_url ? args->public_url
-                                        : project->public_url;
+    const char *base =
+        args->public_url ? args->public_url : project->public_url;
     struct whk_url_parts parts;
     struct whk_error err = {0};
     const char *path;
@@ -257,11 +266,10 @@ static int setup(const struct test_args *args, struct whkp_tester *t,
 
     t->tolerance = args->tolerance;
 
-    t->timeout_ms = args->timeout_ms > 0 ? (long)args->timeout_ms
-                                         : (long)d->timeout_ms;
+    t->timeout_ms =
+        args->timeout_ms > 0 ? (long)args->timeout_ms : (long)d->timeout_ms;
     /* Wait past the timeout, to report how late a slow response comes. */
-    t->request_timeout_ms = (t->timeout_ms > 0 ? t->timeout_ms : 15000) +
-                            5000;
+    t->request_timeout_ms = (t->timeout_ms > 0 ? t->timeout_ms : 15000) + 5000;
     t->curl = whkp_http_handle_new();
     return t->curl ? WHKP_EXIT_OK : WHKP_EXIT_ENV;
 }

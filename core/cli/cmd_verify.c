@@ -10,7 +10,8 @@
 #include "cli.h"
 
 static const char usage[] =
-    "usage: whk verify --provider NAME [--secret-env VAR | --secret-file FILE]\n"
+    "usage: whk verify --provider NAME\n"
+    "                  [--secret-env VAR | --secret-file FILE]\n"
     "                  [--url PUBLIC_URL] [FILE | - | --data DATA] [options]\n"
     "\n"
     "Verifies the signature of a request the provider sent. FILE holds a raw\n"
@@ -20,7 +21,8 @@ static const char usage[] =
     "\n"
     "  -p, --provider NAME     provider ('whk providers' lists them)\n"
     "      --secret-env VAR    read the secret from environment variable VAR\n"
-    "                          (default: the provider's, e.g. TWILIO_AUTH_TOKEN)\n"
+    "                          (default: the provider's, such as\n"
+    "                          TWILIO_AUTH_TOKEN)\n"
     "      --secret-file FILE  read the secret from FILE, bytes as they are;\n"
     "                          for key-pair providers (discord, sendgrid) the\n"
     "                          public key as the dashboard shows it\n"
@@ -47,8 +49,17 @@ static const char usage[] =
     "Exit status: 0 valid, 1 invalid, 2 usage or input error, 3 environment\n"
     "error (secret unset, plugin missing or rejected).\n";
 
-enum { OPT_SECRET_ENV = 256, OPT_SECRET_FILE, OPT_KEY_FILE, OPT_URL,
-       OPT_RECORD, OPT_JSON, OPT_TOLERANCE, OPT_NOW, OPT_PUBLIC_URL };
+enum {
+    OPT_SECRET_ENV = 256,
+    OPT_SECRET_FILE,
+    OPT_KEY_FILE,
+    OPT_URL,
+    OPT_RECORD,
+    OPT_JSON,
+    OPT_TOLERANCE,
+    OPT_NOW,
+    OPT_PUBLIC_URL
+};
 
 static const struct option options[] = {
     {"provider", required_argument, NULL, 'p'},
@@ -140,7 +151,7 @@ static int parse_args(int argc, char **argv, struct verify_args *args)
             fputs(usage, stdout);
             return -1;
         default:
-                    return WHKP_EXIT_USAGE;
+            return WHKP_EXIT_USAGE;
         }
     }
     if (optind < argc)
@@ -152,8 +163,7 @@ static int parse_args(int argc, char **argv, struct verify_args *args)
     }
     /* With no request given, check what 'whk listen' captured last. */
     if (args->request.file == NULL && args->request.data == NULL &&
-        args->request.header_count == 0 &&
-        access(WHKP_CAPTURE_FILE, F_OK) == 0)
+        args->request.header_count == 0 && access(WHKP_CAPTURE_FILE, F_OK) == 0)
         args->request.file = WHKP_CAPTURE_FILE;
     return WHKP_EXIT_OK;
 }
@@ -179,7 +189,7 @@ static void print_text(const struct whk_descriptor *d,
         whkp_failure_for(d, whk_verdict_reason(verdict));
 
     whkp_printf("%s: %s\n", status_word(whk_verdict_status(verdict)),
-           whk_verdict_text(verdict));
+                whk_verdict_text(verdict));
     for (size_t i = 0; i < whk_verdict_note_count(verdict); i++)
         whkp_printf("  note:  %s\n", whk_verdict_note_at(verdict, i));
     for (size_t i = 0; i < diagnosis->hint_count; i++)
@@ -295,15 +305,14 @@ static int run(struct verify_args *args)
     if (args->have_now)
         whk_context_set_time(ctx, args->now);
 
-    whk_provider_verify(provider, ctx, req, whkp_secret_span(&secret),
-                        verdict);
+    whk_provider_verify(provider, ctx, req, whkp_secret_span(&secret), verdict);
     whkp_diagnose(provider, ctx, req, target, &secret, verdict, &diagnosis);
     if (args->json)
         print_json(provider, req, verdict, &diagnosis);
     else
         print_text(d, verdict, &diagnosis);
     status = whk_verdict_status(verdict) == WHK_VALID ? WHKP_EXIT_OK
-                                                       : WHKP_EXIT_INVALID;
+                                                      : WHKP_EXIT_INVALID;
 
 out:
     whkp_diagnosis_clear(&diagnosis);

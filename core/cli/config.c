@@ -85,9 +85,9 @@ enum whk_status whkp_config_read(const char *path, struct whkp_config *config,
         return whk_error_set(err, WHK_ERR_NO_MEMORY, "out of memory");
     if (access(path, F_OK) != 0 && errno == ENOENT) {
         config->root = json_pack("{s:{}}", "providers");
-        return config->root ? WHK_OK
-                            : whk_error_set(err, WHK_ERR_NO_MEMORY,
-                                            "out of memory");
+        return config->root
+                   ? WHK_OK
+                   : whk_error_set(err, WHK_ERR_NO_MEMORY, "out of memory");
     }
 
     config->exists = 1;
@@ -103,15 +103,15 @@ enum whk_status whkp_config_read(const char *path, struct whkp_config *config,
                                "allowed in whk.json",
                                path, error.line, error.column);
     else if (config->root == NULL)
-        status = error.line < 0
-                     ? whk_error_set(err, WHK_ERR_IO, "%s: %s", path,
-                                     error.text)
-                     : whk_error_set(err, WHK_ERR_CONFIG,
-                                     "%s:%d:%d: %s; fix the file or remove "
-                                     "it and run 'whk init' again",
-                                     path, error.line,
-                                     error.column < 1 ? 1 : error.column,
-                                     error.text);
+        status =
+            error.line < 0
+                ? whk_error_set(err, WHK_ERR_IO, "%s: %s", path, error.text)
+                : whk_error_set(err, WHK_ERR_CONFIG,
+                                "%s:%d:%d: %s; fix the file or remove "
+                                "it and run 'whk init' again",
+                                path, error.line,
+                                error.column < 1 ? 1 : error.column,
+                                error.text);
     if (config->root == NULL) {
         whkp_config_clear(config);
         return status;
@@ -135,8 +135,8 @@ int whkp_config_list_providers(const struct whkp_config *config)
     size_t size = 0;
     FILE *out;
 
-    if (json_object_size(providers) < 2 || (out = open_memstream(
-                                                &names, &size)) == NULL)
+    if (json_object_size(providers) < 2 ||
+        (out = open_memstream(&names, &size)) == NULL)
         return 0;
     json_object_foreach(providers, name, entry)
     {
@@ -265,15 +265,14 @@ enum whk_status whkp_config_update(struct whkp_config *config,
             return whk_error_set(err, WHK_ERR_NO_MEMORY, "out of memory");
     }
     if (project->port > 0)
-        ok = json_object_set_new(entry, "port",
-                                 json_integer(project->port)) == 0;
+        ok = json_object_set_new(entry, "port", json_integer(project->port)) ==
+             0;
     ok = ok && set_string(entry, "path", project->path) &&
          set_string(entry, "public_url", project->public_url) &&
          set_string(entry, "secret_env", project->secret_env) &&
          set_string(entry, "tunnel", project->tunnel) &&
          set_string(entry, "subdomain", project->subdomain);
-    return ok ? WHK_OK
-              : whk_error_set(err, WHK_ERR_NO_MEMORY, "out of memory");
+    return ok ? WHK_OK : whk_error_set(err, WHK_ERR_NO_MEMORY, "out of memory");
 }
 
 enum whk_status whkp_config_write(const struct whkp_config *config,

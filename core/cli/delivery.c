@@ -38,8 +38,7 @@ static json_t *json_pointer_get(json_t *root, const char *pointer)
         if (json_is_array(node)) {
             char *end;
             unsigned long index = strtoul(token, &end, 10);
-            node = *token && *end == '\0' ? json_array_get(node, index)
-                                          : NULL;
+            node = *token && *end == '\0' ? json_array_get(node, index) : NULL;
         } else {
             node = json_object_get(node, token);
         }
@@ -225,8 +224,7 @@ int whkp_seen_add(struct whkp_seen *seen, const char *key, const char *body,
     char *data;
     int result;
 
-    if (whk_digest(WHK_SHA256, &span, 1, digest, &digest_len, NULL) !=
-        WHK_OK)
+    if (whk_digest(WHK_SHA256, &span, 1, digest, &digest_len, NULL) != WHK_OK)
         return -1;
     data = malloc(key_len + 1 + digest_len);
     if (data == NULL)

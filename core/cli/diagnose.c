@@ -47,8 +47,7 @@ static void add_hint(struct whkp_diagnosis *diagnosis, char *hint)
 static int valid_with(const struct whk_provider *provider,
                       const struct whk_context *ctx,
                       const struct whk_request *req, const char *url,
-                      const char *body, size_t body_len,
-                      struct whk_span secret)
+                      const char *body, size_t body_len, struct whk_span secret)
 {
     struct whk_request *copy = whk_request_copy(req);
     struct whk_verdict *verdict = whk_verdict_new();
@@ -99,11 +98,11 @@ static int try_trimmed_secret(const struct whk_provider *provider,
         !valid_with(provider, ctx, req, NULL, NULL, 0, trimmed))
         return 0;
 
-    diagnosis->cause = format("the secret from %s %s; the signature matches "
-                              "the secret without the surrounding "
-                              "whitespace",
-                              secret->source,
-                              whitespace_kind(secret->data, secret->len));
+    diagnosis->cause =
+        format("the secret from %s %s; the signature matches "
+               "the secret without the surrounding "
+               "whitespace",
+               secret->source, whitespace_kind(secret->data, secret->len));
     diagnosis->fix = strdup("remove the whitespace from the secret (write "
                             "files with printf '%s', not echo) in whk's "
                             "input and in your app's configuration");
@@ -132,8 +131,8 @@ struct url_space {
     size_t scheme_count, host_count, path_count;
 };
 
-static void add_variant(struct variant *list, size_t *count,
-                        const char *value, const char *label)
+static void add_variant(struct variant *list, size_t *count, const char *value,
+                        const char *label)
 {
     if (value == NULL || *count == MAX_VARIANTS)
         return;
@@ -171,8 +170,7 @@ static int url_space_init(struct url_space *space, const char *url,
         return 0;
     authority = parts.scheme.ptr + parts.scheme.len + 3;
     rest = parts.path.ptr;
-    rest_len = strlen(rest) - (parts.fragment.ptr ? parts.fragment.len + 1
-                                                  : 0);
+    rest_len = strlen(rest) - (parts.fragment.ptr ? parts.fragment.len + 1 : 0);
 
     /* Schemes are case-insensitive, but a signature covers the text. */
     space->scheme = strndup(parts.scheme.ptr, parts.scheme.len);
@@ -209,8 +207,8 @@ static int url_space_init(struct url_space *space, const char *url,
         space->slash_toggled = format("%.*s%s", (int)parts.path.len - 1, rest,
                                       rest + parts.path.len);
     else
-        space->slash_toggled = format("%.*s/%s", (int)parts.path.len, rest,
-                                      rest + parts.path.len);
+        space->slash_toggled =
+            format("%.*s/%s", (int)parts.path.len, rest, rest + parts.path.len);
     add_variant(space->paths, &space->path_count, space->slash_toggled,
                 "trailing slash");
     if (parts.query.ptr != NULL)
@@ -238,13 +236,12 @@ static char *describe(const struct url_space *space, size_t s, size_t h,
     }
     if (h > 0) {
         fprintf(out, "%sthe host is %s (from %s), not %s", separator,
-                space->hosts[h].value, space->hosts[h].label,
-                space->authority);
+                space->hosts[h].value, space->hosts[h].label, space->authority);
         separator = "; ";
     }
     if (p > 0)
-        fprintf(out, "%sthe path and query are '%s' (%s), not '%s'",
-                separator, space->paths[p].value, space->paths[p].label,
+        fprintf(out, "%sthe path and query are '%s' (%s), not '%s'", separator,
+                space->paths[p].value, space->paths[p].label,
                 space->path_query);
     fclose(out);
     return text;
@@ -273,12 +270,12 @@ static int try_urls(const struct whk_provider *provider,
                         continue;
                     url = format("%s://%s%s", space.schemes[s].value,
                                  space.hosts[h].value, space.paths[p].value);
-                    if (url != NULL && valid_with(provider, ctx, req, url,
-                                                  NULL, 0, secret)) {
+                    if (url != NULL &&
+                        valid_with(provider, ctx, req, url, NULL, 0, secret)) {
                         char *what = describe(&space, s, h, p);
-                        diagnosis->cause = format(
-                            "the signature matches %s: %s", url,
-                            what ? what : "another URL");
+                        diagnosis->cause =
+                            format("the signature matches %s: %s", url,
+                                   what ? what : "another URL");
                         char *quoted = whkp_shell_quote(url, strlen(url));
 
                         diagnosis->fix = format(
@@ -420,8 +417,7 @@ static int looks_like_json(const char *body, size_t len)
  */
 static int try_json_forms(const struct whk_provider *provider,
                           const struct whk_context *ctx,
-                          const struct whk_request *req,
-                          struct whk_span secret,
+                          const struct whk_request *req, struct whk_span secret,
                           struct whkp_diagnosis *diagnosis)
 {
     size_t len, count = sizeof(json_forms) / sizeof(*json_forms);
@@ -431,12 +427,11 @@ static int try_json_forms(const struct whk_provider *provider,
         return 0;
     for (size_t i = 0; i < count; i++) {
         size_t out_len = 0;
-        char *text = whkp_json_reformat(body, len, &json_forms[i].form,
-                                        &out_len);
+        char *text =
+            whkp_json_reformat(body, len, &json_forms[i].form, &out_len);
         int valid = text != NULL &&
                     (out_len != len || memcmp(text, body, len) != 0) &&
-                    valid_with(provider, ctx, req, NULL, text, out_len,
-                               secret);
+                    valid_with(provider, ctx, req, NULL, text, out_len, secret);
 
         free(text);
         if (!valid)
@@ -447,12 +442,12 @@ static int try_json_forms(const struct whk_provider *provider,
             "matches the same JSON re-serialized %s; the body was parsed "
             "and serialized again before it was verified",
             json_forms[i].label);
-        diagnosis->fix = strdup(
-            "verify the raw body bytes as they arrive, before any JSON "
-            "parser runs (express.raw({type: 'application/json'}) in "
-            "Express, request.get_data() in Flask, request.body.read in "
-            "Rails), and never rebuild the body with JSON.stringify or "
-            "json.dumps");
+        diagnosis->fix =
+            strdup("verify the raw body bytes as they arrive, before any JSON "
+                   "parser runs (express.raw({type: 'application/json'}) in "
+                   "Express, request.get_data() in Flask, request.body.read in "
+                   "Rails), and never rebuild the body with JSON.stringify or "
+                   "json.dumps");
         return 1;
     }
     return 0;
@@ -543,8 +538,8 @@ static void hint_valid(const struct whk_descriptor *d,
                             "rebuilds the URL from Host fails, so give it "
                             "the public URL",
                             host, url));
-        size_t signed_len = parts.path.len +
-                            (parts.query.ptr ? parts.query.len + 1 : 0);
+        size_t signed_len =
+            parts.path.len + (parts.query.ptr ? parts.query.len + 1 : 0);
 
         if (target != NULL && target[0] == '/' &&
             (strlen(target) != signed_len ||
@@ -577,9 +572,8 @@ static void hint_valid(const struct whk_descriptor *d,
 }
 
 void whkp_diagnose(const struct whk_provider *provider,
-                   const struct whk_context *ctx,
-                   const struct whk_request *req, const char *target,
-                   const struct whkp_secret *secret,
+                   const struct whk_context *ctx, const struct whk_request *req,
+                   const char *target, const struct whkp_secret *secret,
                    const struct whk_verdict *verdict,
                    struct whkp_diagnosis *diagnosis)
 {

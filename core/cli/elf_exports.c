@@ -79,7 +79,7 @@ static int is_export(const ElfW(Sym) * sym)
  * exports beside each global it instruments: not part of the plugin.
  */
 static int is_sanitizer_symbol(const struct elf_file *f,
-                               const ElfW(Shdr) *strtab, const ElfW(Sym) *sym)
+                               const ElfW(Shdr) * strtab, const ElfW(Sym) * sym)
 {
     static const char prefix[] = "__odr_asan";
     char name[sizeof(prefix)];

@@ -91,8 +91,7 @@ static int signs_differently(const struct whk_provider *provider,
     genuine = sign_copy(provider, ctx, sample, secret);
     fake = sign_copy(provider, ctx, sample, forged);
     differs = genuine != NULL && fake != NULL &&
-              headers_differ(whk_provider_descriptor(provider), genuine,
-                             fake);
+              headers_differ(whk_provider_descriptor(provider), genuine, fake);
 
 out:
     whk_request_free(genuine);

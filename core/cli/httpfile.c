@@ -41,8 +41,7 @@ static int is_token_char(char c)
 
 static enum whk_status parse_request_line(struct lines *in,
                                           struct whk_request *req,
-                                          char **target,
-                                          struct whk_error *err)
+                                          char **target, struct whk_error *err)
 {
     const char *line, *sp1, *sp2;
     size_t len;
@@ -112,8 +111,8 @@ static enum whk_status parse_header_line(struct lines *in, const char *line,
                                  in->number, (int)(colon - line), line);
     }
     if (colon == line)
-        return whk_error_set(err, WHK_ERR_INVALID,
-                             "line %d: empty header name", in->number);
+        return whk_error_set(err, WHK_ERR_INVALID, "line %d: empty header name",
+                             in->number);
 
     /* Optional whitespace around the value is not part of it. */
     value = colon + 1;
@@ -135,8 +134,7 @@ static enum whk_status parse_header_line(struct lines *in, const char *line,
     return WHK_OK;
 }
 
-static enum whk_status parse_headers(struct lines *in,
-                                     struct whk_request *req,
+static enum whk_status parse_headers(struct lines *in, struct whk_request *req,
                                      struct whk_error *err)
 {
     const char *line;
@@ -177,8 +175,7 @@ static enum whk_status dechunk(const char *data, size_t len, char **body,
             goto malformed;
         size = strtoull(line, &end, 16);
         /* More than 16 hex digits cannot be a size that fits in memory. */
-        if (end - line > 16 ||
-            (*end != '\r' && *end != '\n' && *end != ';'))
+        if (end - line > 16 || (*end != '\r' && *end != '\n' && *end != ';'))
             goto malformed;
         pos = (size_t)(newline - data) + 1;
         if (size == 0)
@@ -250,8 +247,7 @@ static enum whk_status parse_body(const char *data, size_t len,
                              length, other);
     if (!whk_parse_int64(length, strlen(length), &declared) || declared < 0)
         return whk_error_set(err, WHK_ERR_INVALID,
-                             "Content-Length '%s' is not a byte count",
-                             length);
+                             "Content-Length '%s' is not a byte count", length);
     if ((uint64_t)declared > len)
         return whk_error_set(err, WHK_ERR_INVALID,
                              "the request is truncated: Content-Length is "

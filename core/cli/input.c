@@ -106,8 +106,8 @@ static int add_header_option(struct whk_request *req, const char *line)
     while (*value == ' ' || *value == '\t')
         value++;
     name = strndup(line, (size_t)(colon - line));
-    status = name ? whk_request_set_header(req, name, value)
-                  : WHK_ERR_NO_MEMORY;
+    status =
+        name ? whk_request_set_header(req, name, value) : WHK_ERR_NO_MEMORY;
     free(name);
     if (status != WHK_OK) {
         whkp_error("--header '%s': %s", line, whk_strerror(status));
@@ -158,11 +158,11 @@ static int sample_request(const struct whkp_request_options *opts,
 
     if (sample == NULL)
         return WHKP_EXIT_USAGE;
-    if (whk_request_set_method(req, sample->method ? sample->method
-                                                   : "POST") != WHK_OK ||
+    if (whk_request_set_method(req, sample->method ? sample->method : "POST") !=
+            WHK_OK ||
         (sample->content_type &&
-         whk_request_set_header(req, "Content-Type",
-                                sample->content_type) != WHK_OK))
+         whk_request_set_header(req, "Content-Type", sample->content_type) !=
+             WHK_OK))
         return WHKP_EXIT_USAGE;
     for (const char *const *h = sample->headers; h && *h; h++) {
         if (!add_header_option(req, *h))
@@ -218,8 +218,8 @@ static int is_record(const char *data, size_t len)
 static int file_request(const struct whkp_request_options *opts,
                         struct whk_request **req, char **target, char **url)
 {
-    const char *name = strcmp(opts->file, "-") == 0 ? "standard input"
-                                                    : opts->file;
+    const char *name =
+        strcmp(opts->file, "-") == 0 ? "standard input" : opts->file;
     struct whk_error err = {0};
     struct whkp_record record;
     size_t skipped = 0;
@@ -315,8 +315,7 @@ static void warn_rebuilt(const struct whk_request *req, const char *url)
 {
     const char *forwarded = whk_request_header(req, "X-Forwarded-Host");
     const char *host = forwarded ? "X-Forwarded-Host" : "Host";
-    const char *value = forwarded ? forwarded
-                                  : whk_request_header(req, "Host");
+    const char *value = forwarded ? forwarded : whk_request_header(req, "Host");
 
     if (is_local_host(value))
         whkp_warning("the %s header names this machine (%s), not the public "
@@ -342,9 +341,8 @@ static void warn_rebuilt(const struct whk_request *req, const char *url)
  * target, the absolute-form target, else rebuilt from the headers.
  */
 static int resolve_url(const struct whkp_request_options *opts,
-                       const struct whk_descriptor *d,
-                       struct whk_request *req, const char *target,
-                       char **url)
+                       const struct whk_descriptor *d, struct whk_request *req,
+                       const char *target, char **url)
 {
     struct whk_error err = {0};
     struct whk_url_parts parts;
@@ -386,7 +384,7 @@ static int resolve_url(const struct whkp_request_options *opts,
         return WHKP_EXIT_USAGE;
     }
     return whk_request_set_url(req, *url) == WHK_OK ? WHKP_EXIT_OK
-                                                     : WHKP_EXIT_USAGE;
+                                                    : WHKP_EXIT_USAGE;
 }
 
 /* Returns the path and query of url, for a request line. */
@@ -413,8 +411,8 @@ static char *target_of(const char *url)
 
 static int conflicting_sources(const struct whkp_request_options *opts)
 {
-    int sources = (opts->file != NULL) + (opts->data != NULL) +
-                  (opts->sample != NULL);
+    int sources =
+        (opts->file != NULL) + (opts->data != NULL) + (opts->sample != NULL);
 
     if (sources > 1) {
         whkp_error("give one request source: %s",
@@ -425,8 +423,7 @@ static int conflicting_sources(const struct whkp_request_options *opts)
     if (sources == 0 && opts->header_count == 0) {
         whkp_error("no request given: pass a FILE with a raw HTTP request or "
                    "capture record ('-' reads standard input)%s",
-                   opts->samples ? ", --data, or --sample NAME"
-                                 : " or --data");
+                   opts->samples ? ", --data, or --sample NAME" : " or --data");
         return 1;
     }
     return 0;

@@ -41,9 +41,8 @@ static void node_clear(struct node *node)
 
 static void skip_space(struct parser *ps)
 {
-    while (ps->p < ps->end &&
-           (*ps->p == ' ' || *ps->p == '\t' || *ps->p == '\n' ||
-            *ps->p == '\r'))
+    while (ps->p < ps->end && (*ps->p == ' ' || *ps->p == '\t' ||
+                               *ps->p == '\n' || *ps->p == '\r'))
         ps->p++;
 }
 
@@ -183,8 +182,8 @@ static int parse_container(struct parser *ps, struct node *node)
     for (;;) {
         skip_space(ps);
         if (object) {
-            if (ps->p >= ps->end || *ps->p != '"' ||
-                !add_child(node, &child) || !parse_string(ps, child))
+            if (ps->p >= ps->end || *ps->p != '"' || !add_child(node, &child) ||
+                !parse_string(ps, child))
                 return 0;
             skip_space(ps);
             if (ps->p >= ps->end || *ps->p++ != ':')
@@ -269,7 +268,16 @@ static void write_string(FILE *out, const struct node *node,
                          const struct whkp_json_form *form)
 {
     const unsigned char *s = (const unsigned char *)node->text;
-    static const char shorts[] = "\b" "b" "\f" "f" "\n" "n" "\r" "r" "\t" "t";
+    static const char shorts[] = "\b"
+                                 "b"
+                                 "\f"
+                                 "f"
+                                 "\n"
+                                 "n"
+                                 "\r"
+                                 "r"
+                                 "\t"
+                                 "t";
 
     fputc('"', out);
     for (size_t i = 0; i < node->len; i++) {

@@ -68,8 +68,8 @@ static void XMLCALL on_start(void *data, const XML_Char *name,
         *root = strdup(name);
 }
 
-int whkp_check_xml(const char *body, size_t len, char *root,
-                   size_t root_size, char *error, size_t error_size)
+int whkp_check_xml(const char *body, size_t len, char *root, size_t root_size,
+                   char *error, size_t error_size)
 {
     XML_Parser parser = XML_ParserCreate(NULL);
     char *first = NULL;
@@ -109,8 +109,8 @@ static void judge_xml(const struct whk_response_decl *decl,
                     decl->body ? decl->body : "");
         return;
     }
-    if (!whkp_check_xml(response->body, response->body_len, root,
-                        sizeof(root), error, sizeof(error))) {
+    if (!whkp_check_xml(response->body, response->body_len, root, sizeof(root),
+                        error, sizeof(error))) {
         add_problem(judgement, WHK_REASON_RESPONSE,
                     "the body is not well-formed XML: %s", error);
         return;
@@ -129,8 +129,8 @@ static void judge_json(const struct whkp_response *response,
                        struct whkp_judgement *judgement)
 {
     json_error_t error;
-    json_t *root = json_loadb(response->body, response->body_len,
-                              JSON_DECODE_ANY, &error);
+    json_t *root =
+        json_loadb(response->body, response->body_len, JSON_DECODE_ANY, &error);
 
     if (root == NULL)
         add_problem(judgement, WHK_REASON_RESPONSE,
@@ -175,8 +175,8 @@ static void summarize(const struct whk_descriptor *d,
     whkp_media_type(response->content_type, media, sizeof(media));
     type = media[0] ? media : "no Content-Type";
     if (format != NULL && strcmp(format, "xml") == 0 &&
-        whkp_check_xml(response->body, response->body_len, root,
-                       sizeof(root), error, sizeof(error)))
+        whkp_check_xml(response->body, response->body_len, root, sizeof(root),
+                       error, sizeof(error)))
         written = asprintf(&judgement->summary, "%s, well-formed XML <%s>",
                            type, root);
     else
@@ -208,8 +208,8 @@ char *whkp_describe_timeout(const struct whk_descriptor *d, long timeout_ms)
  * callbacks too, although Twilio ignores the response to those.
  */
 void whkp_judge_response(const struct whk_descriptor *d,
-                         const struct whkp_response *response,
-                         long timeout_ms, struct whkp_judgement *judgement)
+                         const struct whkp_response *response, long timeout_ms,
+                         struct whkp_judgement *judgement)
 {
     const char *title = d->title ? d->title : d->name;
 

@@ -25,8 +25,8 @@ void whkp_judgement_clear(struct whkp_judgement *judgement);
  * timeout_ms.
  */
 void whkp_judge_response(const struct whk_descriptor *descriptor,
-                         const struct whkp_response *response,
-                         long timeout_ms, struct whkp_judgement *judgement);
+                         const struct whkp_response *response, long timeout_ms,
+                         struct whkp_judgement *judgement);
 
 /*
  * Describes the latency limit timeout_ms for a message that continues
@@ -43,8 +43,8 @@ char *whkp_describe_timeout(const struct whk_descriptor *descriptor,
  * stores the root element's name in root; otherwise stores "line L,
  * column C: reason" in error and returns 0.
  */
-int whkp_check_xml(const char *body, size_t len, char *root,
-                   size_t root_size, char *error, size_t error_size);
+int whkp_check_xml(const char *body, size_t len, char *root, size_t root_size,
+                   char *error, size_t error_size);
 
 /* Stores the lowercase media type of a Content-Type value, no parameters. */
 void whkp_media_type(const char *content_type, char *out, size_t size);

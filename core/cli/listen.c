@@ -48,7 +48,7 @@ struct delivery {
     int duplicate;
     struct whk_verdict *verdict;
     enum outcome outcome;
-    char error[512];     /* why the app sent no response */
+    char error[512]; /* why the app sent no response */
     int status;
     double seconds;
 };
@@ -61,8 +61,7 @@ static void format_time(const struct timespec *when, char *out, size_t size)
 
     gmtime_r(&when->tv_sec, &tm);
     strftime(seconds, sizeof(seconds), "%Y-%m-%dT%H:%M:%S", &tm);
-    snprintf(out, size, "%s.%03dZ", seconds,
-             (int)(when->tv_nsec / 1000000));
+    snprintf(out, size, "%s.%03dZ", seconds, (int)(when->tv_nsec / 1000000));
 }
 
 static double seconds_since(const struct timespec *start)
@@ -284,8 +283,8 @@ static void forward(struct whkp_listener *l, void **connection,
         url = NULL;
 
     result = url ? whkp_http_send(*connection, url, in->request,
-                                  l->upstream_timeout_ms, &response,
-                                  d->error, sizeof(d->error))
+                                  l->upstream_timeout_ms, &response, d->error,
+                                  sizeof(d->error))
                  : WHKP_SEND_FAILED;
     d->outcome = forward_outcome(result);
     if (result == WHKP_SEND_OK) {
@@ -463,7 +462,7 @@ void whkp_listen_rejected(void *data, const char *method, const char *target,
     l->counts.too_large++;
     if (!l->quiet) {
         whkp_printf("%s %s %s -> %d (%s; not captured)\n", when, method, target,
-               status, reason);
+                    status, reason);
         fflush(stdout);
     }
     pthread_mutex_unlock(&l->lock);

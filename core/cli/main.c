@@ -62,7 +62,6 @@ int main(int argc, char **argv)
         if (strcmp(c->name, name) == 0)
             return c->run(argc - 1, argv + 1);
     }
-    whkp_error("unknown command '%s'; 'whk --help' lists the commands",
-               name);
+    whkp_error("unknown command '%s'; 'whk --help' lists the commands", name);
     return WHKP_EXIT_USAGE;
 }

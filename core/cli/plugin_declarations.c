@@ -420,8 +420,9 @@ static void check_timeout(struct whkp_check_report *r,
                   "the endpoint before giving up, or the flag "
                   "WHK_NO_TIMEOUT when its documentation names none");
     if (d->timeout_ms != 0 && undocumented)
-        found(&p, "timeout_ms is %u, but the flag WHK_NO_TIMEOUT says the "
-                  "provider documents no timeout; drop one of them",
+        found(&p,
+              "timeout_ms is %u, but the flag WHK_NO_TIMEOUT says the "
+              "provider documents no timeout; drop one of them",
               d->timeout_ms);
     if (d->tolerance_seconds < 0)
         found(&p,

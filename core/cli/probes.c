@@ -64,8 +64,7 @@ static int probe(struct whkp_tester *t, const struct probe_text *text,
                  const struct whk_request *req, const char *local)
 {
     struct whkp_response response;
-    struct whkp_check *check = whkp_tester_add_check(t, text->name, 1,
-                                                     local);
+    struct whkp_check *check = whkp_tester_add_check(t, text->name, 1, local);
     char *problem;
 
     if (check == NULL)
@@ -160,7 +159,8 @@ static int probe_stale(struct whkp_tester *t, struct whk_request *req,
     if (!whkp_tester_sign(t, req, whkp_secret_span(&t->secret), age, NULL))
         return skip(t, "stale timestamp", local,
                     "skipped: the provider's plugin cannot sign it");
-    if (asprintf(&request, "signed %lld s ago, %d s beyond the tolerance of "
+    if (asprintf(&request,
+                 "signed %lld s ago, %d s beyond the tolerance of "
                  "%lld s",
                  (long long)age, STALE_MARGIN_SECONDS, (long long)limit) < 0)
         return 0;
@@ -184,12 +184,10 @@ int whkp_test_probes(struct whkp_tester *t, const struct whk_sample *sample)
     if (!whkp_tester_mark_probe(req))
         goto out;
     unsigned_req = whk_request_copy(req);
-    if (unsigned_req == NULL || !probe_forged(t, req, local) ||
-        t->unreachable)
+    if (unsigned_req == NULL || !probe_forged(t, req, local) || t->unreachable)
         goto out;
 
-    for (const char *const *h = t->descriptor->signature_headers; h && *h;
-         h++)
+    for (const char *const *h = t->descriptor->signature_headers; h && *h; h++)
         whk_request_remove_header(req, *h);
     ok = probe(t, &missing, req, local);
     if (ok && !t->unreachable && tolerance(t) > 0)

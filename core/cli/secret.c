@@ -17,8 +17,8 @@ static int load_env(const char *name, struct whkp_secret *secret)
 {
     const char *value = getenv(name);
 
-    snprintf(secret->source, sizeof(secret->source),
-             "environment variable %s", name);
+    snprintf(secret->source, sizeof(secret->source), "environment variable %s",
+             name);
     if (value == NULL) {
         whkp_error("environment variable %s is not set; export it with the "
                    "provider's secret, or pass --secret-file FILE",
@@ -82,8 +82,8 @@ static int load_file(const char *path, struct whkp_secret *secret)
     return WHKP_EXIT_OK;
 }
 
-int whkp_secret_load(const char *env, const char *file,
-                     const char *default_env, struct whkp_secret *secret)
+int whkp_secret_load(const char *env, const char *file, const char *default_env,
+                     struct whkp_secret *secret)
 {
     memset(secret, 0, sizeof(*secret));
     if (env != NULL && file != NULL) {
@@ -106,8 +106,8 @@ static int load_key_file(const char *path, struct whkp_secret *secret)
     struct whk_error err = {0};
 
     snprintf(secret->source, sizeof(secret->source), "key file %s", path);
-    if (whkp_read_file(path, MAX_SECRET_FILE_SIZE, &secret->data,
-                       &secret->len, &err) != WHK_OK) {
+    if (whkp_read_file(path, MAX_SECRET_FILE_SIZE, &secret->data, &secret->len,
+                       &err) != WHK_OK) {
         whkp_error("cannot read the key: %s", err.text);
         return WHKP_EXIT_ENV;
     }
@@ -220,10 +220,9 @@ int whkp_secret_load_for(const struct whk_descriptor *d,
         explain_missing_key(d, opts);
         return WHKP_EXIT_USAGE;
     }
-    return whkp_secret_load(opts->env, opts->file,
-                            opts->default_env ? opts->default_env
-                                              : d->secret.env,
-                            secret);
+    return whkp_secret_load(
+        opts->env, opts->file,
+        opts->default_env ? opts->default_env : d->secret.env, secret);
 }
 
 /* Rejects a secret with surrounding whitespace, almost always a mistake. */

@@ -40,8 +40,8 @@ struct exchange {
     size_t len;
     size_t capacity;
     int started;
-    int rejected;  /* rejected with 413 before the body */
-    int overflow;  /* a chunked body passed the limit; the rest is dropped */
+    int rejected; /* rejected with 413 before the body */
+    int overflow; /* a chunked body passed the limit; the rest is dropped */
 };
 
 /* Per-connection storage for the handler. */
@@ -62,8 +62,7 @@ void whkp_reply_clear(struct whkp_reply *reply)
 }
 
 int whkp_reply_set(struct whkp_reply *reply, int status,
-                   const char *content_type, const char *body,
-                   size_t body_len)
+                   const char *content_type, const char *body, size_t body_len)
 {
     free(reply->content_type);
     free(reply->body);
@@ -185,11 +184,9 @@ static enum MHD_Result queue_text(struct MHD_Connection *connection,
     return result;
 }
 
-static enum MHD_Result reject_too_large(struct whkp_server *server,
-                                        struct MHD_Connection *connection,
-                                        const char *method,
-                                        struct exchange *exchange,
-                                        const char *why)
+static enum MHD_Result
+reject_too_large(struct whkp_server *server, struct MHD_Connection *connection,
+                 const char *method, struct exchange *exchange, const char *why)
 {
     char text[200];
 
@@ -199,13 +196,12 @@ static enum MHD_Result reject_too_large(struct whkp_server *server,
              "(--max-body)\n",
              server->max_body);
     if (server->handler.rejected != NULL)
-        server->handler.rejected(server->handler.data, method,
-                                 exchange->target, 413, why);
+        server->handler.rejected(server->handler.data, method, exchange->target,
+                                 413, why);
     return queue_text(connection, MHD_HTTP_CONTENT_TOO_LARGE, text);
 }
 
-static int append_body(struct exchange *exchange, const char *data,
-                       size_t len)
+static int append_body(struct exchange *exchange, const char *data, size_t len)
 {
     if (exchange->len + len + 1 > exchange->capacity) {
         size_t capacity = exchange->capacity ? exchange->capacity : 8192;
@@ -232,7 +228,7 @@ static enum MHD_Result add_header(void *data, enum MHD_ValueKind kind,
     (void)key_size;
     (void)value_size;
     return whk_request_add_header(data, key, value) == WHK_OK ? MHD_YES
-                                                               : MHD_NO;
+                                                              : MHD_NO;
 }
 
 static enum MHD_Result queue_reply(struct MHD_Connection *connection,
@@ -242,8 +238,8 @@ static enum MHD_Result queue_reply(struct MHD_Connection *connection,
     enum MHD_Result result;
 
     if (reply->body_len > 0) {
-        response = MHD_create_response_from_buffer(
-            reply->body_len, reply->body, MHD_RESPMEM_MUST_FREE);
+        response = MHD_create_response_from_buffer(reply->body_len, reply->body,
+                                                   MHD_RESPMEM_MUST_FREE);
         if (response != NULL)
             reply->body = NULL;
     } else {
@@ -264,8 +260,8 @@ static enum MHD_Result queue_reply(struct MHD_Connection *connection,
             continue;
         MHD_add_response_header(response, name, reply->headers[i].value);
     }
-    result = MHD_queue_response(connection, (unsigned int)reply->status,
-                                response);
+    result =
+        MHD_queue_response(connection, (unsigned int)reply->status, response);
     MHD_destroy_response(response);
     return result;
 }
@@ -274,8 +270,8 @@ static enum MHD_Result dispatch(struct whkp_server *server,
                                 struct MHD_Connection *connection,
                                 const char *method, struct exchange *exchange)
 {
-    const union MHD_ConnectionInfo *info = MHD_get_connection_info(
-        connection, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    const union MHD_ConnectionInfo *info =
+        MHD_get_connection_info(connection, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
     struct connection_slot *slot = info ? info->socket_context : NULL;
     struct whkp_incoming in = {method, exchange->target, whk_request_new()};
     struct whkp_reply reply = {0};
@@ -292,8 +288,8 @@ static enum MHD_Result dispatch(struct whkp_server *server,
         return queue_text(connection, MHD_HTTP_INTERNAL_SERVER_ERROR,
                           "whk listen: out of memory\n");
     }
-    server->handler.handle(server->handler.data,
-                           slot ? &slot->user : &scratch, &in, &reply);
+    server->handler.handle(server->handler.data, slot ? &slot->user : &scratch,
+                           &in, &reply);
     if (scratch != NULL && server->handler.connection_closed != NULL)
         server->handler.connection_closed(server->handler.data, scratch);
 
@@ -311,11 +307,9 @@ static enum MHD_Result dispatch(struct whkp_server *server,
     return result;
 }
 
-static enum MHD_Result on_request(void *data,
-                                  struct MHD_Connection *connection,
+static enum MHD_Result on_request(void *data, struct MHD_Connection *connection,
                                   const char *url, const char *method,
-                                  const char *version,
-                                  const char *upload_data,
+                                  const char *version, const char *upload_data,
                                   size_t *upload_data_size, void **context)
 {
     struct whkp_server *server = data;
@@ -332,8 +326,8 @@ static enum MHD_Result on_request(void *data,
 
         exchange->started = 1;
         /* A 413 can only be queued before the body is read. */
-        if (length != NULL && whk_parse_int64(length, strlen(length),
-                                              &declared) &&
+        if (length != NULL &&
+            whk_parse_int64(length, strlen(length), &declared) &&
             declared > 0 && (uint64_t)declared > server->max_body)
             return reject_too_large(server, connection, method, exchange,
                                     "Content-Length is over the limit");
@@ -388,9 +382,8 @@ static struct MHD_Daemon *start_daemon(struct whkp_server *server,
     }
     return MHD_start_daemon(
         flags, (uint16_t)port, NULL, NULL, on_request, server,
-        MHD_OPTION_SOCK_ADDR, address,
-        MHD_OPTION_URI_LOG_CALLBACK, on_uri, server,
-        MHD_OPTION_NOTIFY_COMPLETED, on_completed, server,
+        MHD_OPTION_SOCK_ADDR, address, MHD_OPTION_URI_LOG_CALLBACK, on_uri,
+        server, MHD_OPTION_NOTIFY_COMPLETED, on_completed, server,
         MHD_OPTION_NOTIFY_CONNECTION, on_connection, server,
         MHD_OPTION_EXTERNAL_LOGGER, log_mhd, server,
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)cfg->idle_timeout,

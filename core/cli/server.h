@@ -41,9 +41,9 @@ struct whkp_server_handler {
 };
 
 struct whkp_server_config {
-    int port;                    /* 0 picks a free port */
-    size_t max_body;             /* larger bodies get 413 */
-    unsigned int idle_timeout;   /* seconds a connection may stay idle */
+    int port;                  /* 0 picks a free port */
+    size_t max_body;           /* larger bodies get 413 */
+    unsigned int idle_timeout; /* seconds a connection may stay idle */
     unsigned int max_connections;
 };
 
@@ -82,7 +82,6 @@ void whkp_reply_clear(struct whkp_reply *reply);
 
 /* Sets a reply's status, content type and a copy of body. */
 int whkp_reply_set(struct whkp_reply *reply, int status,
-                   const char *content_type, const char *body,
-                   size_t body_len);
+                   const char *content_type, const char *body, size_t body_len);
 
 #endif

@@ -17,8 +17,8 @@ static char *with_query(const char *url, const char *query)
 
     if (query == NULL || *query == '\0')
         return strdup(url);
-    if (asprintf(&joined, "%s%c%s", url, strchr(url, '?') ? '&' : '?',
-                 query) < 0)
+    if (asprintf(&joined, "%s%c%s", url, strchr(url, '?') ? '&' : '?', query) <
+        0)
         return NULL;
     return joined;
 }
@@ -43,9 +43,9 @@ static int add_lines(const struct whk_challenge *c, struct sent *s,
     for (const char *const *h = c->headers; h && *h; h++) {
         const char *colon = strchr(*h, ':');
         char *name = strndup(*h, (size_t)(colon - *h));
-        char *value = whkp_challenge_expand(
-            c, colon + 1 + strspn(colon + 1, " \t"), s->token,
-            s->verify_token, secret, 0);
+        char *value =
+            whkp_challenge_expand(c, colon + 1 + strspn(colon + 1, " \t"),
+                                  s->token, s->verify_token, secret, 0);
         int ok = name && value &&
                  whk_request_set_header(s->req, name, value) == WHK_OK;
 
@@ -62,8 +62,7 @@ static int build(const struct whkp_tester *t, const struct whk_challenge *c,
                  struct sent *s, struct whk_span secret)
 {
     char *query = c->query ? whkp_challenge_expand(c, c->query, s->token,
-                                                   s->verify_token, secret,
-                                                   1)
+                                                   s->verify_token, secret, 1)
                            : strdup("");
     char *body = c->body ? whkp_challenge_expand(c, c->body, s->token,
                                                  s->verify_token, secret, 0)
@@ -123,8 +122,8 @@ static void check_headers(const struct whkp_tester *t,
         const char *colon = strchr(*h, ':');
         size_t name_len = (size_t)(colon - *h);
         char *want = whkp_challenge_expand(
-            c, colon + 1 + strspn(colon + 1, " \t"), s->token,
-            s->verify_token, whkp_secret_span(&t->secret), 0);
+            c, colon + 1 + strspn(colon + 1, " \t"), s->token, s->verify_token,
+            whkp_secret_span(&t->secret), 0);
         const char *got = NULL;
         char *text = NULL;
 
@@ -149,25 +148,26 @@ static void judge_answer(const struct whkp_tester *t,
                          struct whkp_check *check)
 {
     char *expected = c->response_body
-                         ? whkp_challenge_expand(c, c->response_body,
-                                                 s->token, s->verify_token,
-                                                 whkp_secret_span(&t->secret),
-                                                 0)
+                         ? whkp_challenge_expand(
+                               c, c->response_body, s->token, s->verify_token,
+                               whkp_secret_span(&t->secret), 0)
                          : NULL;
     char *text = NULL;
 
     check->status = response->status;
     check->seconds = response->seconds;
     if (!status_matches(c->status, response->status) &&
-        asprintf(&text, "answered %ld; the provider expects %s to the '%s' "
-                        "challenge (%s)",
+        asprintf(&text,
+                 "answered %ld; the provider expects %s to the '%s' "
+                 "challenge (%s)",
                  response->status, c->status ? "another status" : "a 2xx",
                  c->name, c->description) >= 0)
         whkp_check_add_problem(check, text);
     check_headers(t, c, s, response, check);
     if (expected != NULL && !body_matches(c, expected, response) &&
-        asprintf(&text, "answered the body '%.*s'; the provider expects "
-                        "'%s'",
+        asprintf(&text,
+                 "answered the body '%.*s'; the provider expects "
+                 "'%s'",
                  (int)(response->body_len > 200 ? 200 : response->body_len),
                  response->body, expected) >= 0)
         whkp_check_add_problem(check, text);
@@ -175,8 +175,9 @@ static void judge_answer(const struct whkp_tester *t,
         (response->content_type == NULL ||
          strncasecmp(response->content_type, c->response_content_type,
                      strlen(c->response_content_type)) != 0) &&
-        asprintf(&text, "answered Content-Type '%s'; the provider expects "
-                        "%s",
+        asprintf(&text,
+                 "answered Content-Type '%s'; the provider expects "
+                 "%s",
                  response->content_type ? response->content_type : "(none)",
                  c->response_content_type) >= 0)
         whkp_check_add_problem(check, text);
@@ -187,19 +188,17 @@ static void judge_answer(const struct whkp_tester *t,
 }
 
 /* Sends s and judges the response; returns 0 when the endpoint is down. */
-static int send_and_judge(struct whkp_tester *t,
-                          const struct whk_challenge *c, struct sent *s,
-                          const char *name, int invalid)
+static int send_and_judge(struct whkp_tester *t, const struct whk_challenge *c,
+                          struct sent *s, const char *name, int invalid)
 {
-    struct whkp_check *check = whkp_tester_add_check(t, name, invalid,
-                                                   s->local);
+    struct whkp_check *check =
+        whkp_tester_add_check(t, name, invalid, s->local);
     struct whkp_response response;
     char *text = NULL;
 
     if (check == NULL)
         return 0;
-    if (whkp_tester_send(t, s->local, s->req, &response, check) !=
-        WHKP_SEND_OK)
+    if (whkp_tester_send(t, s->local, s->req, &response, check) != WHKP_SEND_OK)
         return !t->unreachable;
     if (!invalid) {
         judge_answer(t, c, s, &response, check);
@@ -209,8 +208,9 @@ static int send_and_judge(struct whkp_tester *t,
         check->passed = response.status == c->invalid_status;
         if (check->passed)
             check->summary = strdup("rejected with the expected status");
-        else if (asprintf(&text, "answered %ld to a forged '%s' request; "
-                                 "the provider requires %d",
+        else if (asprintf(&text,
+                          "answered %ld to a forged '%s' request; "
+                          "the provider requires %d",
                           response.status, c->name, c->invalid_status) >= 0)
             whkp_check_add_problem(check, text);
     }

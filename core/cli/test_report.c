@@ -32,7 +32,7 @@ static void print_body(const struct whkp_check *check)
     }
     if (memchr(check->body, '\0', check->body_len) != NULL) {
         whkp_printf("    response body: %zu bytes of binary data\n",
-               check->body_len);
+                    check->body_len);
         return;
     }
     whkp_printf("    response body:\n");
@@ -87,9 +87,9 @@ void whkp_test_print_table(const struct whkp_tester *t)
         if (c->seconds > 0)
             snprintf(time, sizeof(time), "%.1f ms", c->seconds * 1000);
         whkp_printf("%-*s %-6s %-4s %10s  %s\n", width, c->name,
-               c->passed ? "pass" : "FAIL", status, time,
-               c->passed ? (c->summary ? c->summary : "")
-                         : (c->problem_count ? c->problems[0] : ""));
+                    c->passed ? "pass" : "FAIL", status, time,
+                    c->passed ? (c->summary ? c->summary : "")
+                              : (c->problem_count ? c->problems[0] : ""));
         failed += !c->passed;
     }
     for (size_t n = 0; n < t->check_count; n++) {
@@ -117,10 +117,10 @@ static json_t *check_json(const struct whkp_check *c)
                      "s:s?, s:s%}",
                      "name", c->name, "kind", c->probe ? "probe" : "sample",
                      "passed", c->passed, "url", c->url, "status",
-                     (int)c->status, "latency_ms", c->seconds * 1000,
-                     "summary", c->summary, "problems", problems, "cause",
-                     c->cause, "fix", c->fix, "body",
-                     c->body ? c->body : "", c->body ? c->body_len : 0);
+                     (int)c->status, "latency_ms", c->seconds * 1000, "summary",
+                     c->summary, "problems", problems, "cause", c->cause, "fix",
+                     c->fix, "body", c->body ? c->body : "",
+                     c->body ? c->body_len : 0);
 }
 
 void whkp_test_print_json(const struct whkp_tester *t)
@@ -135,12 +135,12 @@ void whkp_test_print_json(const struct whkp_tester *t)
         json_array_append_new(checks, check_json(c));
         failed += !c->passed;
     }
-    root = json_pack("{s:s, s:s, s:s, s:i, s:i, s:i, s:o}", "provider",
-                     whk_provider_name(t->provider), "target", t->target,
-                     "public_url", t->public_url, "timeout_ms",
-                     (int)t->timeout_ms, "passed",
-                     (int)(t->check_count - failed), "failed", (int)failed,
-                     "checks", checks);
+    root =
+        json_pack("{s:s, s:s, s:s, s:i, s:i, s:i, s:o}", "provider",
+                  whk_provider_name(t->provider), "target", t->target,
+                  "public_url", t->public_url, "timeout_ms", (int)t->timeout_ms,
+                  "passed", (int)(t->check_count - failed), "failed",
+                  (int)failed, "checks", checks);
     text = json_dumps(root, JSON_INDENT(2));
     if (text != NULL)
         puts(text);

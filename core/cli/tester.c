@@ -75,11 +75,10 @@ void whkp_check_add_problem(struct whkp_check *check, char *text)
     check->problems[check->problem_count++] = text;
 }
 
-void whkp_tester_use_fix(const struct whkp_tester *t,
-                         struct whkp_check *check, enum whk_reason reason)
+void whkp_tester_use_fix(const struct whkp_tester *t, struct whkp_check *check,
+                         enum whk_reason reason)
 {
-    const struct whk_failure *failure = whkp_failure_for(t->descriptor,
-                                                         reason);
+    const struct whk_failure *failure = whkp_failure_for(t->descriptor, reason);
 
     if (check->fix == NULL && failure != NULL)
         check->fix = failure->fix;
@@ -97,8 +96,7 @@ static int add_tunnel_headers(const struct whkp_tester *t,
         return 1;
     if (whk_url_split(t->public_url, &parts, NULL) != WHK_OK)
         return 0;
-    host = strndup(parts.host.ptr,
-                   (size_t)(parts.path.ptr - parts.host.ptr));
+    host = strndup(parts.host.ptr, (size_t)(parts.path.ptr - parts.host.ptr));
     scheme = strndup(parts.scheme.ptr, parts.scheme.len);
     ok = host && scheme &&
          whk_request_set_header(req, "Host", host) == WHK_OK &&
@@ -117,8 +115,7 @@ int whkp_tester_build_sample(const struct whkp_tester *t,
     char *target = NULL;
 
     *local = NULL;
-    if (whkp_build_request(&opts, t->descriptor, req, &target) !=
-        WHKP_EXIT_OK)
+    if (whkp_build_request(&opts, t->descriptor, req, &target) != WHKP_EXIT_OK)
         return 0;
     free(target);
     *local = sample->path_suffix
@@ -134,8 +131,7 @@ int whkp_tester_build_sample(const struct whkp_tester *t,
 }
 
 int whkp_tester_sign(const struct whkp_tester *t, struct whk_request *req,
-                     struct whk_span secret, int64_t age,
-                     struct whk_error *err)
+                     struct whk_span secret, int64_t age, struct whk_error *err)
 {
     struct whk_context *ctx = whk_context_new();
     enum whk_status status = WHK_ERR_NO_MEMORY;
@@ -148,16 +144,15 @@ int whkp_tester_sign(const struct whkp_tester *t, struct whk_request *req,
     return status == WHK_OK;
 }
 
-enum whkp_send_result whkp_tester_send(struct whkp_tester *t,
-                                       const char *url,
+enum whkp_send_result whkp_tester_send(struct whkp_tester *t, const char *url,
                                        const struct whk_request *req,
                                        struct whkp_response *response,
                                        struct whkp_check *check)
 {
     char error[512];
-    enum whkp_send_result result = whkp_http_send(
-        t->curl, url, req, t->request_timeout_ms, response, error,
-        sizeof(error));
+    enum whkp_send_result result =
+        whkp_http_send(t->curl, url, req, t->request_timeout_ms, response,
+                       error, sizeof(error));
     const struct whk_descriptor *d = t->descriptor;
     char *text = NULL;
 
@@ -223,8 +218,8 @@ char *whkp_route_cause(const struct whkp_response *response, const char *method)
 void whkp_check_keep_body(struct whkp_check *check,
                           const struct whkp_response *response)
 {
-    size_t len = response->body_len < MAX_KEPT_BODY ? response->body_len
-                                                     : MAX_KEPT_BODY;
+    size_t len =
+        response->body_len < MAX_KEPT_BODY ? response->body_len : MAX_KEPT_BODY;
 
     check->body = malloc(len + 1);
     if (check->body == NULL)
@@ -239,9 +234,8 @@ static int accepted(struct whkp_tester *t, const char *url,
                     const struct whk_request *req)
 {
     struct whkp_response response;
-    int ok =
-        whkp_tester_send(t, url, req, &response, NULL) == WHKP_SEND_OK &&
-        response.status >= 200 && response.status <= 299;
+    int ok = whkp_tester_send(t, url, req, &response, NULL) == WHKP_SEND_OK &&
+             response.status >= 200 && response.status <= 299;
 
     whkp_response_clear(&response);
     return ok;
@@ -267,9 +261,8 @@ static void copy_signature(const struct whkp_tester *t,
  * is body[0..len)? A match shows which body the endpoint validates.
  */
 static int accepted_signed_over(struct whkp_tester *t,
-                                const struct whk_request *req,
-                                const char *url, const char *body,
-                                size_t len)
+                                const struct whk_request *req, const char *url,
+                                const char *body, size_t len)
 {
     struct whk_request *other = whk_request_copy(req);
     struct whk_request *probe = whk_request_copy(req);
@@ -329,8 +322,7 @@ static char *other_scheme(const char *url)
     if (strncmp(url, "https://", 8) == 0)
         return asprintf(&swapped, "http://%s", url + 8) < 0 ? NULL : swapped;
     if (strncmp(url, "http://", 7) == 0)
-        return asprintf(&swapped, "https://%s", url + 7) < 0 ? NULL
-                                                             : swapped;
+        return asprintf(&swapped, "https://%s", url + 7) < 0 ? NULL : swapped;
     return NULL;
 }
 
@@ -389,8 +381,7 @@ static char *unexplained(const struct whkp_tester *t,
 
 /* Finds out why a correctly signed sample got a 4xx response. */
 static void diagnose_rejection(struct whkp_tester *t, size_t index,
-                               const struct whk_request *req,
-                               const char *local)
+                               const struct whk_request *req, const char *local)
 {
     unsigned int flags = t->descriptor->flags;
     char *cause = NULL;

@@ -9,18 +9,18 @@
 
 /* One request sent and what came of it. */
 struct whkp_check {
-    char *name;        /* sample name, or the probe's */
-    int probe;         /* 1 for a forged or unsigned request */
+    char *name; /* sample name, or the probe's */
+    int probe;  /* 1 for a forged or unsigned request */
     int passed;
-    long status;       /* 0 when there was no response */
+    long status; /* 0 when there was no response */
     double seconds;
-    char *url;         /* where it was sent */
-    char *summary;     /* what was right, when passed */
+    char *url;     /* where it was sent */
+    char *summary; /* what was right, when passed */
     char *problems[WHKP_MAX_CHECK_PROBLEMS];
     size_t problem_count;
-    char *cause;       /* what the diagnosis found, or NULL */
-    const char *fix;   /* the provider's fix for the symptom, or NULL */
-    char *body;        /* the response body, kept on failure */
+    char *cause;     /* what the diagnosis found, or NULL */
+    const char *fix; /* the provider's fix for the symptom, or NULL */
+    char *body;      /* the response body, kept on failure */
     size_t body_len;
 };
 
@@ -77,8 +77,8 @@ void whkp_check_keep_body(struct whkp_check *check,
                           const struct whkp_response *response);
 
 /* Sets the provider's fix for reason as the check's, unless it has one. */
-void whkp_tester_use_fix(const struct whkp_tester *t,
-                         struct whkp_check *check, enum whk_reason reason);
+void whkp_tester_use_fix(const struct whkp_tester *t, struct whkp_check *check,
+                         enum whk_reason reason);
 
 /* Adds Host and X-Forwarded-Proto of the public URL behind a tunnel. */
 int whkp_tester_add_tunnel_headers(const struct whkp_tester *t,
@@ -98,8 +98,7 @@ int whkp_tester_sign(const struct whkp_tester *t, struct whk_request *req,
  * Sends req to url. An unreachable endpoint stops the run; a timeout or
  * transfer failure becomes a problem of check (which may be NULL).
  */
-enum whkp_send_result whkp_tester_send(struct whkp_tester *t,
-                                       const char *url,
+enum whkp_send_result whkp_tester_send(struct whkp_tester *t, const char *url,
                                        const struct whk_request *req,
                                        struct whkp_response *response,
                                        struct whkp_check *check);

@@ -12,8 +12,10 @@
 /* Returns the length of the valid UTF-8 character at text, or 0. */
 static size_t utf8_length(const unsigned char *text)
 {
-    size_t len = text[0] >= 0xf0 ? 4 : text[0] >= 0xe0 ? 3
-                 : text[0] >= 0xc2 ? 2 : 0;
+    size_t len = text[0] >= 0xf0   ? 4
+                 : text[0] >= 0xe0 ? 3
+                 : text[0] >= 0xc2 ? 2
+                                   : 0;
 
     if (text[0] > 0xf4)
         return 0;
@@ -108,10 +110,10 @@ static char *format_conversion(const struct conversion *c, va_list *args)
     int ok = -1;
 
 #define FORMAT_WITH(value)                                                     \
-    (stars == 2   ? asprintf(&text, c->spec, width, precision, value)        \
-     : stars == 1 ? asprintf(&text, c->spec,                                 \
-                             c->width_star ? width : precision, value)       \
-                  : asprintf(&text, c->spec, value))
+    (stars == 2 ? asprintf(&text, c->spec, width, precision, value)            \
+     : stars == 1                                                              \
+         ? asprintf(&text, c->spec, c->width_star ? width : precision, value)  \
+         : asprintf(&text, c->spec, value))
 
     switch (c->letter) {
     case 'd':
@@ -248,9 +250,8 @@ void whkp_note(const char *format, ...)
     va_end(args);
 }
 
-enum whk_status whkp_read_file(const char *path, size_t max_size,
-                               char **data, size_t *len,
-                               struct whk_error *err)
+enum whk_status whkp_read_file(const char *path, size_t max_size, char **data,
+                               size_t *len, struct whk_error *err)
 {
     FILE *file = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
     const char *name = file == stdin ? "standard input" : path;
@@ -347,8 +348,7 @@ char *whkp_expand_template(const char *template, const char *webhook_url,
     static const char *const names[] = {"{{WEBHOOK_URL}}", "{{PUBLIC_URL}}",
                                         "{{STATUS_CALLBACK_URL}}",
                                         "{{SECRET_ENV}}"};
-    const char *values[] = {webhook_url, webhook_url, status_url,
-                            secret_env};
+    const char *values[] = {webhook_url, webhook_url, status_url, secret_env};
     char *text = NULL;
     size_t size = 0;
     FILE *out = open_memstream(&text, &size);
@@ -369,7 +369,7 @@ char *whkp_expand_template(const char *template, const char *webhook_url,
             }
         }
         if (i == 4)
-            fputc(*template++, out);
+            fputc(*template ++, out);
     }
     if (fclose(out) != 0) {
         free(text);
@@ -384,8 +384,7 @@ whkp_failure_for(const struct whk_descriptor *descriptor,
 {
     if (descriptor->failures == NULL || reason == WHK_REASON_NONE)
         return NULL;
-    for (const struct whk_failure *f = descriptor->failures; f->symptom;
-         f++) {
+    for (const struct whk_failure *f = descriptor->failures; f->symptom; f++) {
         if (f->reason == reason)
             return f;
     }
@@ -393,8 +392,7 @@ whkp_failure_for(const struct whk_descriptor *descriptor,
 }
 
 /* Returns 1 when arg is "--NAME=..." for a known long option. */
-static int known_long_option(const char *arg,
-                             const struct option *long_options)
+static int known_long_option(const char *arg, const struct option *long_options)
 {
     size_t len;
 

@@ -91,8 +91,7 @@ enum whk_status whk_form_decode(const char *body, size_t len,
 
         array[n].value = strings;
         array[n].value_len =
-            equals ? percent_decode(equals + 1, pair_len - key_len - 1,
-                                    strings)
+            equals ? percent_decode(equals + 1, pair_len - key_len - 1, strings)
                    : 0;
         strings += array[n].value_len;
         *strings++ = '\0';

@@ -26,12 +26,12 @@ enum whk_status whk_json_member_string(const char *json, const char *name,
         status = whk_error_set(err, WHK_ERR_NOT_FOUND,
                                "the entry has no \"%s\" member", name);
     } else if (!json_is_string(member)) {
-        status = whk_error_set(err, WHK_ERR_CONFIG,
-                               "the entry's \"%s\" member is not a string",
-                               name);
+        status =
+            whk_error_set(err, WHK_ERR_CONFIG,
+                          "the entry's \"%s\" member is not a string", name);
     } else {
-        *value = whkp_strndup(json_string_value(member),
-                              json_string_length(member));
+        *value =
+            whkp_strndup(json_string_value(member), json_string_length(member));
         if (*value == NULL)
             status = whk_error_set(err, WHK_ERR_NO_MEMORY, "out of memory");
     }

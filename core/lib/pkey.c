@@ -123,9 +123,8 @@ static int no_password(char *buf, int size, int rwflag, void *data)
 }
 
 /* Reads the PEM block in text; *is_private tells which kind it was. */
-static enum whk_status read_pem(const char *text, size_t len,
-                                EVP_PKEY **pkey, int *is_private,
-                                struct whk_error *err)
+static enum whk_status read_pem(const char *text, size_t len, EVP_PKEY **pkey,
+                                int *is_private, struct whk_error *err)
 {
     char label[64];
     BIO *bio;
@@ -228,8 +227,7 @@ static enum whk_status read_dashboard_form(enum whk_pkey_type type,
                              len, 2 * ED25519_KEY_SIZE);
     if (whk_hex_decode(text, len, &raw, &raw_len, err) != WHK_OK)
         return WHK_ERR_SECRET;
-    *pkey = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL, raw,
-                                        raw_len);
+    *pkey = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL, raw, raw_len);
     whk_free(raw);
     ERR_clear_error();
     if (*pkey == NULL)
@@ -243,9 +241,8 @@ static int starts_with_pem(const char *text, size_t len)
     return memmem(text, len, "-----BEGIN ", 11) != NULL;
 }
 
-enum whk_status whk_pkey_load_public(enum whk_pkey_type type,
-                                     const char *text, size_t len,
-                                     struct whk_pkey **key,
+enum whk_status whk_pkey_load_public(enum whk_pkey_type type, const char *text,
+                                     size_t len, struct whk_pkey **key,
                                      struct whk_error *err)
 {
     EVP_PKEY *pkey = NULL;
@@ -265,9 +262,8 @@ enum whk_status whk_pkey_load_public(enum whk_pkey_type type,
     return adopt(type, pkey, is_private, key, err);
 }
 
-enum whk_status whk_pkey_load_private(enum whk_pkey_type type,
-                                      const char *text, size_t len,
-                                      struct whk_pkey **key,
+enum whk_status whk_pkey_load_private(enum whk_pkey_type type, const char *text,
+                                      size_t len, struct whk_pkey **key,
                                       struct whk_error *err)
 {
     EVP_PKEY *pkey = NULL;
@@ -435,8 +431,7 @@ char *whk_pkey_public_text(const struct whk_pkey *key)
     } else {
         der_len = i2d_PUBKEY(key->pkey, &der);
         if (der_len > 0)
-            text = whk_base64_encode(der, (size_t)der_len,
-                                     WHK_BASE64_STANDARD);
+            text = whk_base64_encode(der, (size_t)der_len, WHK_BASE64_STANDARD);
         OPENSSL_free(der);
     }
     ERR_clear_error();

@@ -20,14 +20,14 @@ struct whk_provider {
     char *path;
     lt_dlhandle handle;
     void *state;
-    int initialized; /* init succeeded, so fini must run */
+    int initialized;          /* init succeeded, so fini must run */
     unsigned int plugin_size; /* the size the plugin's descriptor has */
     struct whk_descriptor descriptor;
 };
 
 /* The smallest descriptor this host accepts: ABI 1 up to verify. */
-#define MIN_DESCRIPTOR_SIZE                                                   \
-    (offsetof(struct whk_descriptor, verify) +                                \
+#define MIN_DESCRIPTOR_SIZE                                                    \
+    (offsetof(struct whk_descriptor, verify) +                                 \
      sizeof(((struct whk_descriptor *)0)->verify))
 
 /*
@@ -94,9 +94,8 @@ static enum whk_status check_symbol(const char *path, const void *found,
                              "WHK_DESCRIPTOR(module) and set .size to "
                              "sizeof(struct whk_descriptor)",
                              path, (size_t)symbol->st_size,
-                             symbol->st_size < sizeof(unsigned) * 2
-                                 ? 0u
-                                 : d->size);
+                             symbol->st_size < sizeof(unsigned) * 2 ? 0u
+                                                                    : d->size);
     return WHK_OK;
 }
 
@@ -144,12 +143,12 @@ static void apply_declarations(struct whk_descriptor *d,
                                unsigned int plugin_size)
 {
     size_t start = offsetof(struct whk_descriptor, name);
-    size_t end = offsetof(struct whk_descriptor, failures) +
-                 sizeof(d->failures);
+    size_t end =
+        offsetof(struct whk_descriptor, failures) + sizeof(d->failures);
 
     memcpy((char *)d + start, (const char *)decls + start, end - start);
-    if (plugin_size >= offsetof(struct whk_descriptor, challenges) +
-                           sizeof(d->challenges))
+    if (plugin_size >=
+        offsetof(struct whk_descriptor, challenges) + sizeof(d->challenges))
         d->challenges = decls->challenges;
 }
 
@@ -171,7 +170,7 @@ static enum whk_status find_descriptor(struct whk_provider *p,
         return WHK_ERR_PLUGIN;
 
     copy = found->size < sizeof(p->descriptor) ? found->size
-                                                : sizeof(p->descriptor);
+                                               : sizeof(p->descriptor);
     memcpy(&p->descriptor, found, copy);
     p->plugin_size = found->size;
     p->descriptor.size = sizeof(p->descriptor);
@@ -187,19 +186,17 @@ static enum whk_status run_init(struct whk_provider *p, const char *json,
 
     if (p->descriptor.init == NULL)
         return WHK_OK;
-    status = p->descriptor.init(json ? json : "{}", &p->state, &decls,
-                                &init_err);
+    status =
+        p->descriptor.init(json ? json : "{}", &p->state, &decls, &init_err);
     /*
      * A plugin that rejects its entry returns WHK_ERR_CONFIG. The status
      * stays in err, so that the loader of the entry can name its file.
      */
     if (status != WHK_OK)
-        return whk_error_set(err,
-                             status == WHK_ERR_CONFIG ? WHK_ERR_CONFIG
-                                                      : WHK_ERR_PLUGIN,
-                             "plugin %s failed to initialize: %s", p->path,
-                             init_err.text[0] ? init_err.text
-                                              : "no reason given");
+        return whk_error_set(
+            err, status == WHK_ERR_CONFIG ? WHK_ERR_CONFIG : WHK_ERR_PLUGIN,
+            "plugin %s failed to initialize: %s", p->path,
+            init_err.text[0] ? init_err.text : "no reason given");
     p->initialized = 1;
     if (decls != NULL) {
         apply_declarations(&p->descriptor, decls, p->plugin_size);
@@ -226,8 +223,7 @@ static enum whk_status provider_new(const char *label,
         free(p->path);
         free(p);
         return whk_error_set(err, WHK_ERR_PLUGIN,
-                             "libltdl failed to initialize: %s",
-                             lt_dlerror());
+                             "libltdl failed to initialize: %s", lt_dlerror());
     }
     *provider = p;
     return WHK_OK;
@@ -247,8 +243,7 @@ static enum whk_status provider_finish(struct whk_provider *p,
     return WHK_OK;
 }
 
-enum whk_status whk_provider_load_file(const char *path,
-                                       const char *entry_json,
+enum whk_status whk_provider_load_file(const char *path, const char *entry_json,
                                        struct whk_provider **provider,
                                        struct whk_error *err)
 {
@@ -377,8 +372,8 @@ enum whk_status whk_provider_load(const struct whk_registry *registry,
                              entry->module, name, entry->file,
                              whk_registry_plugin_path(registry), entry->file);
     else
-        status = whk_provider_load_file(entry->module_path, entry->json, &p,
-                                        err);
+        status =
+            whk_provider_load_file(entry->module_path, entry->json, &p, err);
     /* A plugin that rejected its entry has left WHK_ERR_CONFIG in err. */
     if (status != WHK_OK && err != NULL && err->status == WHK_ERR_CONFIG) {
         char text[WHK_ERROR_TEXT_SIZE];
@@ -446,16 +441,15 @@ enum whk_status whk_provider_check_secret(const struct whk_provider *p,
 enum whk_status whk_provider_sign(const struct whk_provider *p,
                                   const struct whk_context *ctx,
                                   struct whk_request *req,
-                                  struct whk_span secret,
-                                  struct whk_error *err)
+                                  struct whk_span secret, struct whk_error *err)
 {
     return p->descriptor.sign(p->state, ctx, req, secret, err);
 }
 
 void whk_provider_verify(const struct whk_provider *p,
                          const struct whk_context *ctx,
-                         const struct whk_request *req,
-                         struct whk_span secret, struct whk_verdict *verdict)
+                         const struct whk_request *req, struct whk_span secret,
+                         struct whk_verdict *verdict)
 {
     whk_verdict_reset(verdict);
     p->descriptor.verify(p->state, ctx, req, secret, verdict);

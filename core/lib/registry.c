@@ -60,8 +60,7 @@ static char *library_directory(void)
     Dl_info info;
     char *resolved, *slash;
 
-    if (dladdr((void *)library_directory, &info) == 0 ||
-        info.dli_fname == NULL)
+    if (dladdr((void *)library_directory, &info) == 0 || info.dli_fname == NULL)
         return NULL;
     resolved = realpath(info.dli_fname, NULL);
     if (resolved == NULL)
@@ -136,8 +135,8 @@ static int collect_preloaded(lt_dlhandle handle)
 
     if (info == NULL || info->name == NULL)
         goto out;
-    grown = realloc(reg->preloaded,
-                    (reg->preloaded_count + 1) * sizeof(*grown));
+    grown =
+        realloc(reg->preloaded, (reg->preloaded_count + 1) * sizeof(*grown));
     if (grown == NULL)
         goto out;
     reg->preloaded = grown;
@@ -396,10 +395,10 @@ static enum whk_status add_entry(struct whk_registry *reg, const char *file,
     }
 
     entry.name = whkp_strndup(name, strlen(name));
-    entry.title = whkp_strndup(title ? title : name,
-                               strlen(title ? title : name));
-    entry.summary = whkp_strndup(summary ? summary : "",
-                                 strlen(summary ? summary : ""));
+    entry.title =
+        whkp_strndup(title ? title : name, strlen(title ? title : name));
+    entry.summary =
+        whkp_strndup(summary ? summary : "", strlen(summary ? summary : ""));
     entry.module = whkp_strndup(module, strlen(module));
     entry.file = file ? whkp_strndup(file, strlen(file)) : NULL;
     entry.preloaded = module[0] != '/' && is_preloaded(reg, module);
@@ -463,8 +462,8 @@ static enum whk_status read_entry(struct whk_registry *reg, const char *file)
     char *text = read_text(file, &len), *problem;
 
     if (text == NULL) {
-        add_problem(reg, whkp_format("%s: cannot read: %s", file,
-                                     strerror(errno)));
+        add_problem(reg,
+                    whkp_format("%s: cannot read: %s", file, strerror(errno)));
         return WHK_OK;
     }
     root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &error);
@@ -496,8 +495,7 @@ static int compare_strings(const void *a, const void *b)
 }
 
 /* Reads one folder's *.json files in name order. */
-static enum whk_status read_directory(struct whk_registry *reg,
-                                      const char *dir)
+static enum whk_status read_directory(struct whk_registry *reg, const char *dir)
 {
     DIR *handle = opendir(dir);
     struct dirent *item;
@@ -566,8 +564,8 @@ static enum whk_status add_builtin_entries(struct whk_registry *reg)
             const char *text = m->entries[j];
             size_t len = strlen(text);
             json_error_t error;
-            json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES,
-                                      &error);
+            json_t *root =
+                json_loadb(text, len, JSON_REJECT_DUPLICATES, &error);
             char *problem = NULL;
 
             if (label == NULL) {
@@ -607,10 +605,10 @@ enum whk_status whk_registry_open(struct whk_registry **registry,
     if (reg == NULL)
         goto out;
     reg->providers_path =
-        providers_path ? whkp_strndup(providers_path, strlen(providers_path))
-                       : default_path("WHK_PROVIDERS_PATH",
-                                      WHK_PROVIDERS_DIR_FROM_LIB,
-                                      WHK_PROVIDERS_DIR);
+        providers_path
+            ? whkp_strndup(providers_path, strlen(providers_path))
+            : default_path("WHK_PROVIDERS_PATH", WHK_PROVIDERS_DIR_FROM_LIB,
+                           WHK_PROVIDERS_DIR);
     reg->plugin_path =
         plugin_path ? whkp_strndup(plugin_path, strlen(plugin_path))
                     : default_path("WHK_PLUGIN_PATH", WHK_PLUGIN_DIR_FROM_LIB,
@@ -622,8 +620,8 @@ enum whk_status whk_registry_open(struct whk_registry **registry,
     status = WHK_OK;
     for (dir = reg->providers_path; status == WHK_OK && dir && *dir;) {
         const char *colon = strchr(dir, ':');
-        char *one = whkp_strndup(dir, colon ? (size_t)(colon - dir)
-                                            : strlen(dir));
+        char *one =
+            whkp_strndup(dir, colon ? (size_t)(colon - dir) : strlen(dir));
 
         if (one == NULL)
             status = WHK_ERR_NO_MEMORY;
@@ -635,14 +633,12 @@ enum whk_status whk_registry_open(struct whk_registry **registry,
     if (status == WHK_OK)
         status = add_builtin_entries(reg);
     if (reg->count > 1)
-        qsort(reg->entries, reg->count, sizeof(*reg->entries),
-              compare_entries);
+        qsort(reg->entries, reg->count, sizeof(*reg->entries), compare_entries);
 
 out:
     if (status != WHK_OK) {
         whk_registry_free(reg);
-        return whk_error_set(err, status,
-                             "out of memory reading providers.d");
+        return whk_error_set(err, status, "out of memory reading providers.d");
     }
     *registry = reg;
     return WHK_OK;

@@ -11,7 +11,7 @@ struct whk_entry {
     char *file;        /* NULL for an entry built into the program */
     char *module_path; /* NULL when no plugin file was found */
     char *json;
-    int preloaded;     /* the module is linked into the program */
+    int preloaded; /* the module is linked into the program */
 };
 
 #endif

@@ -149,8 +149,8 @@ static enum whk_status refresh_params(struct whk_request *req)
 
     whk_request_media_type(req, media, sizeof(media));
     if (strcmp(media, "application/x-www-form-urlencoded") == 0) {
-        status = whk_form_decode(req->body, req->body_len, &params, &count,
-                                 NULL);
+        status =
+            whk_form_decode(req->body, req->body_len, &params, &count, NULL);
         if (status != WHK_OK)
             return status;
     }
@@ -186,8 +186,7 @@ const char *whk_request_header_nth(const struct whk_request *req,
     return NULL;
 }
 
-const char *whk_request_header(const struct whk_request *req,
-                               const char *name)
+const char *whk_request_header(const struct whk_request *req, const char *name)
 {
     return whk_request_header_nth(req, name, 0);
 }
@@ -218,8 +217,7 @@ enum whk_status whk_request_add_header(struct whk_request *req,
         return WHK_ERR_INVALID;
     if (req->header_count == req->header_capacity) {
         size_t capacity = req->header_capacity ? 2 * req->header_capacity : 8;
-        struct header *grown =
-            realloc(req->headers, capacity * sizeof(*grown));
+        struct header *grown = realloc(req->headers, capacity * sizeof(*grown));
         if (grown == NULL)
             return WHK_ERR_NO_MEMORY;
         req->headers = grown;
@@ -300,8 +298,8 @@ const char *whk_request_body(const struct whk_request *req, size_t *len)
     return req->body;
 }
 
-enum whk_status whk_request_set_body(struct whk_request *req,
-                                     const char *body, size_t len)
+enum whk_status whk_request_set_body(struct whk_request *req, const char *body,
+                                     size_t len)
 {
     char *copy = whkp_strndup(body ? body : "", body ? len : 0);
 

@@ -38,22 +38,18 @@ static enum whk_status add_item(struct whk_span item, char key_separator,
                              "item %zu '%.*s%s' has no '%c' between a key "
                              "and a value",
                              position, quoted, item.ptr,
-                             item.len > QUOTE_MAX ? "..." : "",
-                             key_separator);
+                             item.len > QUOTE_MAX ? "..." : "", key_separator);
     if (split == item.ptr)
-        return whk_error_set(err, WHK_ERR_INVALID,
-                             "item %zu '%.*s%s' has an empty key", position,
-                             quoted, item.ptr,
-                             item.len > QUOTE_MAX ? "..." : "");
+        return whk_error_set(
+            err, WHK_ERR_INVALID, "item %zu '%.*s%s' has an empty key",
+            position, quoted, item.ptr, item.len > QUOTE_MAX ? "..." : "");
     out->key = (struct whk_span){item.ptr, (size_t)(split - item.ptr)};
-    out->value = (struct whk_span){split + 1,
-                                   item.len - out->key.len - 1};
+    out->value = (struct whk_span){split + 1, item.len - out->key.len - 1};
     out->position = position;
     return WHK_OK;
 }
 
-enum whk_status whk_header_items_parse(const char *header,
-                                       char item_separator,
+enum whk_status whk_header_items_parse(const char *header, char item_separator,
                                        char key_separator,
                                        struct whk_header_item *items,
                                        size_t max, size_t *count,
@@ -76,8 +72,7 @@ enum whk_status whk_header_items_parse(const char *header,
         if (*count == max)
             return whk_error_set(err, WHK_ERR_INVALID,
                                  "the header has more than %zu items", max);
-        status = add_item(item, key_separator, position, &items[*count],
-                          err);
+        status = add_item(item, key_separator, position, &items[*count], err);
         if (status != WHK_OK)
             return status;
         (*count)++;
@@ -92,8 +87,8 @@ static int key_is(const struct whk_header_item *item, const char *key)
     return item->key.len == len && memcmp(item->key.ptr, key, len) == 0;
 }
 
-size_t whk_header_items_count(const struct whk_header_item *items,
-                              size_t count, const char *key)
+size_t whk_header_items_count(const struct whk_header_item *items, size_t count,
+                              const char *key)
 {
     size_t n = 0;
 
@@ -233,8 +228,7 @@ static enum whk_status check_not_signature(struct whk_span secret,
 enum whk_status whk_secret_decode_base64(struct whk_span secret,
                                          const char *prefix,
                                          int prefix_required,
-                                         unsigned char **key,
-                                         size_t *key_len,
+                                         unsigned char **key, size_t *key_len,
                                          struct whk_error *err)
 {
     size_t prefix_len = prefix ? strlen(prefix) : 0;
@@ -259,8 +253,8 @@ enum whk_status whk_secret_decode_base64(struct whk_span secret,
                              prefix);
     }
 
-    if (whk_base64_decode(text.ptr, text.len, WHK_BASE64_STANDARD, key,
-                          key_len, &detail) != WHK_OK)
+    if (whk_base64_decode(text.ptr, text.len, WHK_BASE64_STANDARD, key, key_len,
+                          &detail) != WHK_OK)
         return whk_error_set(err, WHK_ERR_SECRET,
                              "the secret after '%s' is not valid base64 "
                              "(%s); copy the whole secret again",

@@ -14,8 +14,7 @@ static struct whk_span span(const char *ptr, size_t len)
 }
 
 static enum whk_status split_authority(const char *url, const char *start,
-                                       size_t len,
-                                       struct whk_url_parts *parts,
+                                       size_t len, struct whk_url_parts *parts,
                                        struct whk_error *err)
 {
     const char *end = start + len, *host = start, *colon = NULL;
@@ -189,8 +188,8 @@ enum whk_status whk_url_query_get(const char *url, const char *name,
         return whk_error_set(err, WHK_ERR_NOT_FOUND,
                              "the URL has no query string");
 
-    status = whk_form_decode(parts.query.ptr, parts.query.len, &params,
-                             &count, err);
+    status =
+        whk_form_decode(parts.query.ptr, parts.query.len, &params, &count, err);
     if (status != WHK_OK)
         return status;
 
@@ -205,7 +204,6 @@ enum whk_status whk_url_query_get(const char *url, const char *name,
     }
     whk_free(params);
     if (status == WHK_ERR_NOT_FOUND)
-        whk_error_set(err, status, "the URL has no query parameter '%s'",
-                      name);
+        whk_error_set(err, status, "the URL has no query parameter '%s'", name);
     return status;
 }

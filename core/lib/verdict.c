@@ -56,8 +56,7 @@ void whk_verdict_set(struct whk_verdict *verdict,
     verdict->reason = reason;
 }
 
-void whk_verdict_add_note(struct whk_verdict *verdict, const char *format,
-                          ...)
+void whk_verdict_add_note(struct whk_verdict *verdict, const char *format, ...)
 {
     va_list args;
     char *note;
@@ -91,8 +90,7 @@ size_t whk_verdict_note_count(const struct whk_verdict *verdict)
     return verdict->note_count;
 }
 
-const char *whk_verdict_note_at(const struct whk_verdict *verdict,
-                                size_t index)
+const char *whk_verdict_note_at(const struct whk_verdict *verdict, size_t index)
 {
     return index < verdict->note_count ? verdict->notes[index] : NULL;
 }
@@ -216,8 +214,8 @@ int whk_parse_int64(const char *text, size_t len, int64_t *value)
 int whk_timestamp_check(const struct whk_context *ctx, int64_t timestamp,
                         int64_t default_tolerance, struct whk_verdict *verdict)
 {
-    int64_t tolerance = ctx->tolerance >= 0 ? ctx->tolerance
-                                            : default_tolerance;
+    int64_t tolerance =
+        ctx->tolerance >= 0 ? ctx->tolerance : default_tolerance;
     int64_t now = ctx->time;
     /* Unsigned differences cannot overflow: timestamps come from requests. */
     uint64_t behind = (uint64_t)now - (uint64_t)timestamp;

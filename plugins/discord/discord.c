@@ -15,14 +15,13 @@ static enum whk_status load_key(struct whk_span secret, int for_signing,
                                 struct whk_pkey **key, struct whk_error *err)
 {
     if (for_signing)
-        return whk_pkey_load_private(WHK_PKEY_ED25519, secret.ptr,
-                                     secret.len, key, err);
-    return whk_pkey_load_public(WHK_PKEY_ED25519, secret.ptr, secret.len,
-                                key, err);
+        return whk_pkey_load_private(WHK_PKEY_ED25519, secret.ptr, secret.len,
+                                     key, err);
+    return whk_pkey_load_public(WHK_PKEY_ED25519, secret.ptr, secret.len, key,
+                                err);
 }
 
-static enum whk_status discord_check_secret(void *state,
-                                            struct whk_span secret,
+static enum whk_status discord_check_secret(void *state, struct whk_span secret,
                                             int for_signing,
                                             struct whk_error *err)
 {
@@ -69,8 +68,8 @@ static enum whk_status discord_sign(void *state, const struct whk_context *ctx,
  * discord-interactions checks no timestamp age, so whk checks one only when
  * the user sets --tolerance. Returns 0 and sets the verdict when too far.
  */
-static int check_timestamp(const struct whk_context *ctx,
-                           const char *timestamp, struct whk_verdict *verdict)
+static int check_timestamp(const struct whk_context *ctx, const char *timestamp,
+                           struct whk_verdict *verdict)
 {
     int64_t seconds;
 
@@ -104,8 +103,7 @@ static int decode_signature(const char *value, unsigned char **sig,
 
 static void discord_verify(void *state, const struct whk_context *ctx,
                            const struct whk_request *req,
-                           struct whk_span secret,
-                           struct whk_verdict *verdict)
+                           struct whk_span secret, struct whk_verdict *verdict)
 {
     const char *value = whk_request_header(req, SIGNATURE_HEADER);
     const char *timestamp = whk_request_header(req, TIMESTAMP_HEADER);

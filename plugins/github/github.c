@@ -26,8 +26,7 @@ static enum whk_status github_check_secret(void *state, struct whk_span secret,
                                            int for_signing,
                                            struct whk_error *err)
 {
-    static const char *const tokens[] = {"ghp_", "gho_", "ghs_",
-                                         "github_pat_"};
+    static const char *const tokens[] = {"ghp_", "gho_", "ghs_", "github_pat_"};
 
     (void)state;
     (void)for_signing;
@@ -96,12 +95,10 @@ static int check_form(const struct scheme *scheme, const char *value,
     }
     value += prefix_len;
     if (whk_signature_check_form(value, strlen(value), WHK_ENCODING_HEX,
-                                 whk_hash_size(scheme->hash),
-                                 &err) != WHK_OK) {
+                                 whk_hash_size(scheme->hash), &err) != WHK_OK) {
         whk_verdict_set(verdict, WHK_INVALID, WHK_REASON_MALFORMED_HEADER,
-                        "%s is not '%s' and a hex HMAC-%s: %s",
-                        scheme->header, scheme->prefix,
-                        whk_hash_name(scheme->hash), err.text);
+                        "%s is not '%s' and a hex HMAC-%s: %s", scheme->header,
+                        scheme->prefix, whk_hash_name(scheme->hash), err.text);
         return 0;
     }
     return 1;
@@ -120,8 +117,8 @@ static const struct scheme *pick(const struct whk_request *req,
 }
 
 static void github_verify(void *state, const struct whk_context *ctx,
-                          const struct whk_request *req,
-                          struct whk_span secret, struct whk_verdict *verdict)
+                          const struct whk_request *req, struct whk_span secret,
+                          struct whk_verdict *verdict)
 {
     struct whk_error err = {0};
     const struct scheme *scheme;
@@ -162,13 +159,11 @@ static void github_verify(void *state, const struct whk_context *ctx,
     if (whk_equal_ct(value, strlen(value), expected, strlen(expected)))
         whk_verdict_set(verdict, WHK_VALID, WHK_REASON_MATCH,
                         "%s matches the HMAC-%s of the %zu-byte body",
-                        scheme->header, whk_hash_name(scheme->hash),
-                        body_len);
+                        scheme->header, whk_hash_name(scheme->hash), body_len);
     else
         whk_verdict_set(verdict, WHK_INVALID, WHK_REASON_MISMATCH,
                         "%s does not match the HMAC-%s of the %zu-byte body",
-                        scheme->header, whk_hash_name(scheme->hash),
-                        body_len);
+                        scheme->header, whk_hash_name(scheme->hash), body_len);
     if (scheme->hash == WHK_SHA1)
         whk_verdict_add_note(verdict,
                              "only the legacy %s (HMAC-SHA1) is present; "
@@ -178,8 +173,7 @@ static void github_verify(void *state, const struct whk_context *ctx,
     whk_free(expected);
 }
 
-static const char *const github_headers[] = {SHA256_HEADER, SHA1_HEADER,
-                                             NULL};
+static const char *const github_headers[] = {SHA256_HEADER, SHA1_HEADER, NULL};
 
 WHK_DESCRIPTOR(github) = {
     .abi_version = WHK_ABI_VERSION,

@@ -24,8 +24,9 @@ static enum whk_status check_location(const char *text, int value_allowed,
             break;
         return WHK_OK;
     }
-    return entry_error(err, at, "is \"%s\"; write \"query:NAME\", "
-                                "\"header:NAME\" or \"json:/POINTER\"%s",
+    return entry_error(err, at,
+                       "is \"%s\"; write \"query:NAME\", "
+                       "\"header:NAME\" or \"json:/POINTER\"%s",
                        text, value_allowed ? ", optionally with =VALUE" : "");
 }
 
@@ -69,8 +70,7 @@ static enum whk_status get_text(json_t *object, const char *key,
 /* Reads an array of strings into a NULL-terminated list. */
 static enum whk_status get_list(json_t *object, const struct path *at,
                                 const char *key, int locations,
-                                struct arena *arena,
-                                const char *const **list,
+                                struct arena *arena, const char *const **list,
                                 struct whk_error *err)
 {
     json_t *array = json_object_get(object, key), *value;
@@ -87,7 +87,8 @@ static enum whk_status get_list(json_t *object, const struct path *at,
     items = arena_alloc(arena, (json_array_size(array) + 1) * sizeof(*items));
     if (items == NULL)
         return whk_error_set(err, WHK_ERR_NO_MEMORY, "out of memory");
-    json_array_foreach(array, i, value) {
+    json_array_foreach(array, i, value)
+    {
         path_index(&item, &child, i);
         if (!json_is_string(value) || json_string_length(value) == 0)
             return entry_error(err, &item, "must be a non-empty string");
@@ -95,8 +96,9 @@ static enum whk_status get_list(json_t *object, const struct path *at,
         if (locations && check_location(items[i], 1, &item, err) != WHK_OK)
             return WHK_ERR_CONFIG;
         if (!locations && strchr(items[i], ':') == NULL)
-            return entry_error(err, &item, "is \"%s\"; write \"Name: "
-                                           "value\"",
+            return entry_error(err, &item,
+                               "is \"%s\"; write \"Name: "
+                               "value\"",
                                items[i]);
     }
     *list = items;
@@ -133,9 +135,10 @@ static enum whk_status parse_hmac(json_t *object, const struct path *at,
                        : strcmp(encoding, "base64") == 0 ? WHK_ENCODING_BASE64
                                                          : 0;
     if (c->hmac_hash == 0 || c->hmac_encoding == 0)
-        return entry_error(err, &child, "has hash \"%s\" and encoding "
-                                        "\"%s\"; use sha1, sha256 or sha512 "
-                                        "with hex or base64",
+        return entry_error(err, &child,
+                           "has hash \"%s\" and encoding "
+                           "\"%s\"; use sha1, sha256 or sha512 "
+                           "with hex or base64",
                            hash, encoding);
     return WHK_OK;
 }
@@ -157,8 +160,8 @@ static enum whk_status parse_answer(json_t *object, const struct path *at,
         return entry_error(err, &child, "is missing or not an object");
     status = check_keys(response, &child, keys, err);
     if (status == WHK_OK)
-        status = get_integer(response, &child, "status", 0, 599,
-                             &status_code, err);
+        status =
+            get_integer(response, &child, "status", 0, 599, &status_code, err);
     if (status == WHK_OK)
         status = get_string(response, &child, "content_type", 0,
                             &c->response_content_type, err);
@@ -182,8 +185,8 @@ static enum whk_status parse_request(json_t *object, const struct path *at,
     if (status == WHK_OK)
         status = get_string(object, at, "query", 0, &c->query, err);
     if (status == WHK_OK)
-        status = get_string(object, at, "content_type", 0, &c->content_type,
-                            err);
+        status =
+            get_string(object, at, "content_type", 0, &c->content_type, err);
     if (status == WHK_OK)
         status = get_text(object, "body", arena, &c->body, err);
     if (status == WHK_OK)
@@ -195,13 +198,11 @@ static enum whk_status parse_request(json_t *object, const struct path *at,
     if (status == WHK_OK)
         status = get_location(object, at, "token", &c->token, err);
     if (status == WHK_OK)
-        status = get_location(object, at, "verify_token", &c->verify_token,
-                              err);
+        status =
+            get_location(object, at, "verify_token", &c->verify_token, err);
     if (status == WHK_OK)
-        status = get_string(object, at, "verify_token_env", c->verify_token
-                                                                ? 1
-                                                                : 0,
-                            &c->verify_token_env, err);
+        status = get_string(object, at, "verify_token_env",
+                            c->verify_token ? 1 : 0, &c->verify_token_env, err);
     return status;
 }
 
@@ -211,9 +212,10 @@ static enum whk_status parse_challenge(json_t *object, const struct path *at,
                                        struct whk_error *err)
 {
     static const char *const keys[] = {
-        "name", "description", "method", "query", "content_type", "body",
-        "headers", "signed", "match", "token", "verify_token",
-        "verify_token_env", "response", "hmac", "invalid_status", NULL};
+        "name",         "description", "method",         "query",
+        "content_type", "body",        "headers",        "signed",
+        "match",        "token",       "verify_token",   "verify_token_env",
+        "response",     "hmac",        "invalid_status", NULL};
     int64_t invalid_status = 0;
     enum whk_status status;
 
@@ -223,8 +225,7 @@ static enum whk_status parse_challenge(json_t *object, const struct path *at,
     if (status == WHK_OK)
         status = get_string(object, at, "name", 1, &c->name, err);
     if (status == WHK_OK)
-        status = get_string(object, at, "description", 1, &c->description,
-                            err);
+        status = get_string(object, at, "description", 1, &c->description, err);
     if (status == WHK_OK)
         status = parse_request(object, at, arena, c, err);
     if (status == WHK_OK)
@@ -239,8 +240,9 @@ static enum whk_status parse_challenge(json_t *object, const struct path *at,
         strstr(c->response_body, "{hmac}") != NULL && c->hmac_hash == 0)
         return entry_error(err, at, "uses {hmac} without an \"hmac\" object");
     if (status == WHK_OK && c->invalid_status != 0 && !c->is_signed)
-        return entry_error(err, at, "sets invalid_status, but the challenge "
-                                    "is not signed");
+        return entry_error(err, at,
+                           "sets invalid_status, but the challenge "
+                           "is not signed");
     return status;
 }
 
@@ -263,7 +265,8 @@ enum whk_status challenges_parse(json_t *array, const struct path *at,
     table = arena_alloc(arena, (json_array_size(array) + 1) * sizeof(*table));
     if (table == NULL)
         return whk_error_set(err, WHK_ERR_NO_MEMORY, "out of memory");
-    json_array_foreach(array, i, value) {
+    json_array_foreach(array, i, value)
+    {
         path_index(&item, at, i);
         status = parse_challenge(value, &item, arena, &table[i], err);
         if (status != WHK_OK)

@@ -20,8 +20,9 @@ static enum whk_status get_array(json_t *object, const struct path *at,
     if (!json_is_array(*array))
         return entry_error(err, &child, "is missing or not an array");
     if (json_array_size(*array) < min)
-        return entry_error(err, &child, "has %zu items; it needs at least "
-                                        "%zu",
+        return entry_error(err, &child,
+                           "has %zu items; it needs at least "
+                           "%zu",
                            json_array_size(*array), min);
     return WHK_OK;
 }
@@ -70,7 +71,8 @@ static enum whk_status get_lines(json_t *object, const struct path *at,
     if (list == NULL)
         return whk_error_set(err, WHK_ERR_NO_MEMORY, "out of memory");
     path_child(&child, at, key);
-    json_array_foreach(array, i, value) {
+    json_array_foreach(array, i, value)
+    {
         path_index(&item, &child, i);
         if (!json_is_string(value) || json_string_length(value) == 0)
             return entry_error(err, &item, "must be a non-empty string");
@@ -85,8 +87,8 @@ static enum whk_status parse_field(json_t *value, const struct path *at,
                                    struct whk_error *err)
 {
     struct whk_field *field = item;
-    static const char *const keys[] = {"section", "name", "value", "note",
-                                       "optional", NULL};
+    static const char *const keys[] = {"section", "name",     "value",
+                                       "note",    "optional", NULL};
     enum whk_status status;
 
     (void)arena;
@@ -111,9 +113,9 @@ static enum whk_status parse_sample(json_t *value, const struct path *at,
                                     struct whk_error *err)
 {
     struct whk_sample *sample = item;
-    static const char *const keys[] = {"name", "description", "method",
-                                       "path_suffix", "content_type",
-                                       "body", "headers", NULL};
+    static const char *const keys[] = {
+        "name",         "description", "method",  "path_suffix",
+        "content_type", "body",        "headers", NULL};
     enum whk_status status;
 
     if (!json_is_object(value))
@@ -122,16 +124,16 @@ static enum whk_status parse_sample(json_t *value, const struct path *at,
     if (status == WHK_OK)
         status = get_string(value, at, "name", 1, &sample->name, err);
     if (status == WHK_OK)
-        status = get_string(value, at, "description", 1,
-                            &sample->description, err);
+        status =
+            get_string(value, at, "description", 1, &sample->description, err);
     if (status == WHK_OK)
         status = get_string(value, at, "method", 0, &sample->method, err);
     if (status == WHK_OK)
-        status = get_string(value, at, "path_suffix", 0,
-                            &sample->path_suffix, err);
+        status =
+            get_string(value, at, "path_suffix", 0, &sample->path_suffix, err);
     if (status == WHK_OK)
-        status = get_string(value, at, "content_type", 0,
-                            &sample->content_type, err);
+        status = get_string(value, at, "content_type", 0, &sample->content_type,
+                            err);
     if (status == WHK_OK && json_object_get(value, "body") == NULL) {
         struct path child;
 
@@ -141,8 +143,7 @@ static enum whk_status parse_sample(json_t *value, const struct path *at,
     if (status == WHK_OK)
         status = get_body(value, at, "body", arena, &sample->body, err);
     if (status == WHK_OK)
-        status = get_lines(value, at, "headers", arena, &sample->headers,
-                           err);
+        status = get_lines(value, at, "headers", arena, &sample->headers, err);
     if (sample->method == NULL)
         sample->method = "POST";
     return status;
@@ -154,14 +155,15 @@ static enum whk_status parse_key(json_t *value, const struct path *at,
 {
     struct whk_key *key = item;
     static const char *const keys[] = {"header", "json", "param", NULL};
-    static const enum whk_key_source sources[] = {
-        WHK_KEY_HEADER, WHK_KEY_JSON, WHK_KEY_PARAM};
+    static const enum whk_key_source sources[] = {WHK_KEY_HEADER, WHK_KEY_JSON,
+                                                  WHK_KEY_PARAM};
     enum whk_status status;
 
     (void)arena;
     if (!json_is_object(value) || json_object_size(value) != 1)
-        return entry_error(err, at, "must be an object with one member: "
-                                    "\"header\", \"json\" or \"param\"");
+        return entry_error(err, at,
+                           "must be an object with one member: "
+                           "\"header\", \"json\" or \"param\"");
     status = check_keys(value, at, keys, err);
     for (int i = 0; status == WHK_OK && i < 3; i++) {
         status = get_string(value, at, keys[i], 0, &key->name, err);
@@ -170,10 +172,10 @@ static enum whk_status parse_key(json_t *value, const struct path *at,
             break;
         }
     }
-    if (status == WHK_OK && key->source == WHK_KEY_JSON &&
-        key->name[0] != '/')
-        return entry_error(err, at, "has \"json\": \"%s\"; give a JSON "
-                                    "Pointer such as \"/id\"",
+    if (status == WHK_OK && key->source == WHK_KEY_JSON && key->name[0] != '/')
+        return entry_error(err, at,
+                           "has \"json\": \"%s\"; give a JSON "
+                           "Pointer such as \"/id\"",
                            key->name);
     return status;
 }
@@ -220,9 +222,10 @@ static enum whk_status parse_failure(json_t *value, const struct path *at,
     path_child(&child, at, "reason");
     if (status == WHK_OK && reason != NULL &&
         !reason_from_name(reason, &failure->reason))
-        return entry_error(err, &child, "is \"%s\", which is not a verdict "
-                                        "reason such as \"mismatch\" or "
-                                        "\"timeout\"",
+        return entry_error(err, &child,
+                           "is \"%s\", which is not a verdict "
+                           "reason such as \"mismatch\" or "
+                           "\"timeout\"",
                            reason);
     return status;
 }
@@ -236,8 +239,8 @@ typedef enum whk_status (*parse_item)(json_t *value, const struct path *at,
  * Reads the array member key of root, with at least min objects, into a
  * table of items of size bytes ending with a zeroed item.
  */
-static enum whk_status parse_table(json_t *root, const char *key,
-                                   size_t min, size_t size, parse_item parse,
+static enum whk_status parse_table(json_t *root, const char *key, size_t min,
+                                   size_t size, parse_item parse,
                                    struct arena *arena, const void **table,
                                    struct whk_error *err)
 {
@@ -253,7 +256,8 @@ static enum whk_status parse_table(json_t *root, const char *key,
     if (items == NULL)
         return whk_error_set(err, WHK_ERR_NO_MEMORY, "out of memory");
     path_child(&at, &top, key);
-    json_array_foreach(array, i, value) {
+    json_array_foreach(array, i, value)
+    {
         path_index(&item_at, &at, i);
         status = parse(value, &item_at, arena, items + i * size, err);
         if (status != WHK_OK)
@@ -274,8 +278,9 @@ static enum whk_status parse_secret_decl(json_t *root, const struct path *top,
 
     path_child(&at, top, "secret");
     if (!json_is_object(object))
-        return entry_error(err, &at, "is missing or not an object with "
-                                     "env, form and where");
+        return entry_error(err, &at,
+                           "is missing or not an object with "
+                           "env, form and where");
     secret->kind = WHK_SECRET_SHARED;
     status = check_keys(object, &at, keys, err);
     if (status == WHK_OK)
@@ -287,8 +292,9 @@ static enum whk_status parse_secret_decl(json_t *root, const struct path *top,
     for (const char *c = secret->env; status == WHK_OK && *c; c++) {
         if (!((*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') ||
               *c == '_'))
-            return entry_error(err, &at, "has env \"%s\"; use capitals, "
-                                         "digits and '_'",
+            return entry_error(err, &at,
+                               "has env \"%s\"; use capitals, "
+                               "digits and '_'",
                                secret->env);
     }
     return status;
@@ -311,16 +317,14 @@ static enum whk_status parse_response(json_t *root, const struct path *top,
         return entry_error(err, &at, "is missing or not an object");
     status = check_keys(object, &at, keys, err);
     if (status == WHK_OK)
-        status = get_integer(object, &at, "status", 0, 599, &status_code,
-                             err);
+        status = get_integer(object, &at, "status", 0, 599, &status_code, err);
     if (status == WHK_OK)
         status = get_string(object, &at, "content_type", 0,
                             &response->content_type, err);
     if (status == WHK_OK)
         status = get_body(object, &at, "body", arena, &response->body, err);
     if (status == WHK_OK)
-        status = get_string(object, &at, "format", 0, &response->format,
-                            err);
+        status = get_string(object, &at, "format", 0, &response->format, err);
     response->status = (int)status_code;
     if (response->body == NULL)
         response->body = "";
@@ -347,8 +351,7 @@ static enum whk_status parse_delivery(json_t *root, const struct path *top,
                            "for the endpoint, in milliseconds, or 0 when "
                            "its documentation names no timeout");
     }
-    status = get_integer(root, top, "timeout_ms", 0, 3600000, &timeout_ms,
-                         err);
+    status = get_integer(root, top, "timeout_ms", 0, 3600000, &timeout_ms, err);
     d->timeout_ms = (unsigned int)timeout_ms;
     if (timeout_ms == 0)
         d->flags |= WHK_NO_TIMEOUT;
@@ -392,17 +395,17 @@ enum whk_status declarations_parse(json_t *root, const struct scheme *scheme,
     status = parse_table(root, "fields", 1, sizeof(struct whk_field),
                          parse_field, arena, (const void **)&d->fields, err);
     if (status == WHK_OK)
-        status = parse_table(root, "samples", 1, sizeof(struct whk_sample),
-                             parse_sample, arena, (const void **)&d->samples,
-                             err);
+        status =
+            parse_table(root, "samples", 1, sizeof(struct whk_sample),
+                        parse_sample, arena, (const void **)&d->samples, err);
     if (status == WHK_OK)
         status = parse_table(root, "idempotency_keys", 1,
                              sizeof(struct whk_key), parse_key, arena,
                              (const void **)&d->idempotency_keys, err);
     if (status == WHK_OK)
-        status = parse_table(root, "failures", 1, sizeof(struct whk_failure),
-                             parse_failure, arena,
-                             (const void **)&d->failures, err);
+        status =
+            parse_table(root, "failures", 1, sizeof(struct whk_failure),
+                        parse_failure, arena, (const void **)&d->failures, err);
     if (status != WHK_OK)
         return status;
 
@@ -418,7 +421,7 @@ enum whk_status declarations_parse(json_t *root, const struct scheme *scheme,
         template_uses(&scheme->signed_bytes, PART_PATH))
         d->flags |= WHK_SIGNS_URL;
     d->tolerance_seconds = (int)scheme->tolerance;
-    return d->algorithm ? WHK_OK
-                        : whk_error_set(err, WHK_ERR_NO_MEMORY,
-                                        "out of memory");
+    return d->algorithm
+               ? WHK_OK
+               : whk_error_set(err, WHK_ERR_NO_MEMORY, "out of memory");
 }

@@ -41,23 +41,21 @@ void arena_free(struct arena *arena)
     arena->count = 0;
 }
 
-void path_child(struct path *child, const struct path *parent,
-                const char *key)
+void path_child(struct path *child, const struct path *parent, const char *key)
 {
     int len;
 
     if (parent == NULL || parent->text[0] == '\0')
         len = snprintf(child->text, sizeof(child->text), "%s", key);
     else
-        len = snprintf(child->text, sizeof(child->text), "%s.%s",
-                       parent->text, key);
+        len = snprintf(child->text, sizeof(child->text), "%s.%s", parent->text,
+                       key);
     /* A path too long for messages is cut; it names a nested key. */
     if (len < 0 || (size_t)len >= sizeof(child->text))
         child->text[sizeof(child->text) - 1] = '\0';
 }
 
-void path_index(struct path *child, const struct path *parent,
-                size_t index)
+void path_index(struct path *child, const struct path *parent, size_t index)
 {
     int len = snprintf(child->text, sizeof(child->text), "%s[%zu]",
                        parent->text, index);
@@ -102,13 +100,13 @@ static const char *type_name(json_t *value)
 }
 
 enum whk_status check_keys(json_t *object, const struct path *at,
-                           const char *const *allowed,
-                           struct whk_error *err)
+                           const char *const *allowed, struct whk_error *err)
 {
     const char *key;
     json_t *value;
 
-    json_object_foreach(object, key, value) {
+    json_object_foreach(object, key, value)
+    {
         char known[320] = "";
         size_t i = 0, used = 0;
         struct path child;
@@ -118,8 +116,8 @@ enum whk_status check_keys(json_t *object, const struct path *at,
         if (allowed[i] != NULL)
             continue;
         for (i = 0; allowed[i] != NULL && used < sizeof(known); i++)
-            used += (size_t)snprintf(known + used, sizeof(known) - used,
-                                     "%s%s", i ? ", " : "", allowed[i]);
+            used += (size_t)snprintf(known + used, sizeof(known) - used, "%s%s",
+                                     i ? ", " : "", allowed[i]);
         path_child(&child, at, key);
         return entry_error(err, &child,
                            "is not a known member; check its spelling "
@@ -170,17 +168,16 @@ enum whk_status get_integer(json_t *object, const struct path *at,
                            type_name(member));
     number = json_integer_value(member);
     if (number < min || number > max)
-        return entry_error(err, &child, "is %lld; it must be from %lld to "
+        return entry_error(err, &child,
+                           "is %lld; it must be from %lld to "
                            "%lld",
-                           (long long)number, (long long)min,
-                           (long long)max);
+                           (long long)number, (long long)min, (long long)max);
     *value = (int64_t)number;
     return WHK_OK;
 }
 
 enum whk_status get_boolean(json_t *object, const struct path *at,
-                            const char *key, int *value,
-                            struct whk_error *err)
+                            const char *key, int *value, struct whk_error *err)
 {
     json_t *member = json_object_get(object, key);
     struct path child;

@@ -8,12 +8,16 @@
 #include "hmac.h"
 
 /* The members an entry of this module may have. */
-static const char *const entry_keys[] = {
-    "name",     "title",   "module",  "summary",
-    "source",   "docs_url", "notes",  "algorithm",
-    "scheme",   "challenges", "secret", "fields",
-    "samples",  "idempotency_keys", "response", "timeout_ms",
-    "timeout_error", "retries", "failures", NULL};
+static const char *const entry_keys[] = {"name",          "title",
+                                         "module",        "summary",
+                                         "source",        "docs_url",
+                                         "notes",         "algorithm",
+                                         "scheme",        "challenges",
+                                         "secret",        "fields",
+                                         "samples",       "idempotency_keys",
+                                         "response",      "timeout_ms",
+                                         "timeout_error", "retries",
+                                         "failures",      NULL};
 
 static void hmac_fini(void *state)
 {
@@ -26,8 +30,7 @@ static void hmac_fini(void *state)
     free(st);
 }
 
-static enum whk_status parse_entry(struct hmac_state *st,
-                                   struct whk_error *err)
+static enum whk_status parse_entry(struct hmac_state *st, struct whk_error *err)
 {
     struct path top = {""}, at;
     enum whk_status status;
@@ -42,9 +45,9 @@ static enum whk_status parse_entry(struct hmac_state *st,
                                     &st->declarations, err);
     path_child(&at, &top, "challenges");
     if (status == WHK_OK)
-        status = challenges_parse(json_object_get(st->root, "challenges"),
-                                  &at, &st->arena,
-                                  &st->declarations.challenges, err);
+        status =
+            challenges_parse(json_object_get(st->root, "challenges"), &at,
+                             &st->arena, &st->declarations.challenges, err);
     return status;
 }
 
@@ -78,8 +81,7 @@ out:
 }
 
 static enum whk_status hmac_check_secret(void *state, struct whk_span secret,
-                                         int for_signing,
-                                         struct whk_error *err)
+                                         int for_signing, struct whk_error *err)
 {
     struct key key;
     enum whk_status status = key_from_secret(state, secret, &key, err);
@@ -104,11 +106,10 @@ static char *encode_mac(const struct scheme *s, const unsigned char *mac,
     return whk_base64_encode(mac, len, WHK_BASE64_URL | WHK_BASE64_NOPAD);
 }
 
-enum whk_status hmac_compute(const struct hmac_state *st,
-                             const struct key *key,
-                             const struct expansion *values,
-                             unsigned char *mac, size_t *mac_len,
-                             const char **missing, struct whk_error *err)
+enum whk_status hmac_compute(const struct hmac_state *st, const struct key *key,
+                             const struct expansion *values, unsigned char *mac,
+                             size_t *mac_len, const char **missing,
+                             struct whk_error *err)
 {
     const struct template *t = &st->scheme.signed_bytes;
     struct whk_span *parts = calloc(t->count + 1, sizeof(*parts));
@@ -123,8 +124,8 @@ enum whk_status hmac_compute(const struct hmac_state *st,
                                "signature covers",
                                *missing);
     else
-        status = whk_hmac(st->scheme.hash, key->ptr, key->len, parts,
-                          t->count, mac, mac_len, err);
+        status = whk_hmac(st->scheme.hash, key->ptr, key->len, parts, t->count,
+                          mac, mac_len, err);
     free(parts);
     return status;
 }
@@ -144,19 +145,17 @@ static enum whk_status new_id(enum id_format format, char *id, size_t size,
     if (format == ID_MSG)
         snprintf(id, size, "msg_%s", hex);
     else
-        snprintf(id, size, "%.8s-%.4s-%.4s-%.4s-%.12s", hex, hex + 8,
-                 hex + 12, hex + 16, hex + 20);
+        snprintf(id, size, "%.8s-%.4s-%.4s-%.4s-%.12s", hex, hex + 8, hex + 12,
+                 hex + 16, hex + 20);
     whk_free(hex);
     return WHK_OK;
 }
 
 /* Sets the id and timestamp headers that the signature covers. */
-static enum whk_status sign_inputs(const struct scheme *s,
-                                   const struct whk_context *ctx,
-                                   struct whk_request *req,
-                                   struct expansion *values, char *id,
-                                   size_t id_size, char *ts, size_t ts_size,
-                                   struct whk_error *err)
+static enum whk_status
+sign_inputs(const struct scheme *s, const struct whk_context *ctx,
+            struct whk_request *req, struct expansion *values, char *id,
+            size_t id_size, char *ts, size_t ts_size, struct whk_error *err)
 {
     enum whk_status status = WHK_OK;
 
@@ -180,8 +179,7 @@ static enum whk_status sign_inputs(const struct scheme *s,
 
 static enum whk_status hmac_sign(void *state, const struct whk_context *ctx,
                                  struct whk_request *req,
-                                 struct whk_span secret,
-                                 struct whk_error *err)
+                                 struct whk_span secret, struct whk_error *err)
 {
     const struct hmac_state *st = state;
     const struct scheme *s = &st->scheme;
@@ -197,20 +195,18 @@ static enum whk_status hmac_sign(void *state, const struct whk_context *ctx,
         status = sign_inputs(s, ctx, req, &values, id, sizeof(id), ts,
                              sizeof(ts), err);
     if (status == WHK_OK)
-        status = hmac_compute(st, &key, &values, mac, &mac_len, &missing,
-                              err);
+        status = hmac_compute(st, &key, &values, mac, &mac_len, &missing, err);
     if (status == WHK_OK && (encoded = encode_mac(s, mac, mac_len)) == NULL)
         status = whk_error_set(err, WHK_ERR_NO_MEMORY, "out of memory");
     if (status == WHK_OK) {
         values.signature = (struct whk_span){encoded, strlen(encoded)};
         if (s->has_fields)
             value = template_join(&s->format, &values);
-        else if (asprintf(&value, "%s%s", s->prefix ? s->prefix : "",
-                          encoded) < 0)
+        else if (asprintf(&value, "%s%s", s->prefix ? s->prefix : "", encoded) <
+                 0)
             value = NULL;
         status = value ? whk_request_set_header(req, s->headers[0], value)
-                       : whk_error_set(err, WHK_ERR_NO_MEMORY,
-                                       "out of memory");
+                       : whk_error_set(err, WHK_ERR_NO_MEMORY, "out of memory");
     }
     free(value);
     whk_free(encoded);

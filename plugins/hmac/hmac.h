@@ -30,7 +30,8 @@ struct part {
 };
 
 /* A template split into literal text and placeholders. */
-struct template {
+struct template
+{
     struct part *parts;
     size_t count;
 };
@@ -42,11 +43,7 @@ enum timestamp_source {
     TIMESTAMP_JSON    /* a member of the JSON body */
 };
 
-enum timestamp_unit {
-    UNIT_SECONDS,
-    UNIT_MILLISECONDS,
-    UNIT_ISO8601
-};
+enum timestamp_unit { UNIT_SECONDS, UNIT_MILLISECONDS, UNIT_ISO8601 };
 
 enum secret_encoding {
     SECRET_TEXT,  /* the secret's bytes as given */
@@ -79,9 +76,9 @@ struct scheme {
     enum signature_encoding encoding;
     const char *prefix; /* before the signature, or NULL */
 
-    int has_fields;     /* the header is a list of key/value fields */
-    char separator;     /* between fields: ',' */
-    char pair;          /* between key and value: '=' */
+    int has_fields; /* the header is a list of key/value fields */
+    char separator; /* between fields: ',' */
+    char pair;      /* between key and value: '=' */
     const char *signature_key;
     struct template format; /* the header's value when signing */
 
@@ -90,19 +87,19 @@ struct scheme {
     enum timestamp_source timestamp_source;
     const char *timestamp_name; /* header, field key or JSON Pointer */
     enum timestamp_unit timestamp_unit;
-    int64_t tolerance;          /* seconds; 0 checks only on request */
+    int64_t tolerance; /* seconds; 0 checks only on request */
 
-    const char *id_header;      /* for {id}, or NULL */
+    const char *id_header; /* for {id}, or NULL */
     enum id_format id_format;
 
     enum secret_encoding secret_encoding;
-    const char *secret_prefix;  /* or NULL */
+    const char *secret_prefix; /* or NULL */
     int prefix_required;
-    int strip_prefix;           /* the key excludes the prefix */
+    int strip_prefix; /* the key excludes the prefix */
     struct rejected_prefix *rejected;
     size_t rejected_count;
 
-    int body_required;          /* an empty body is a sign of misuse */
+    int body_required; /* an empty body is a sign of misuse */
 };
 
 /*
@@ -163,21 +160,18 @@ HMAC_HIDDEN enum whk_status get_string(json_t *object, const struct path *at,
                                        struct whk_error *err);
 
 /* Reads an integer member within [min, max]; absent leaves *value. */
-HMAC_HIDDEN enum whk_status get_integer(json_t *object,
-                                        const struct path *at,
+HMAC_HIDDEN enum whk_status get_integer(json_t *object, const struct path *at,
                                         const char *key, int64_t min,
                                         int64_t max, int64_t *value,
                                         struct whk_error *err);
 
 /* Reads a boolean member; absent leaves *value. */
-HMAC_HIDDEN enum whk_status get_boolean(json_t *object,
-                                        const struct path *at,
+HMAC_HIDDEN enum whk_status get_boolean(json_t *object, const struct path *at,
                                         const char *key, int *value,
                                         struct whk_error *err);
 
 /* Reads the "scheme" object into scheme. */
-HMAC_HIDDEN enum whk_status scheme_parse(json_t *object,
-                                         const struct path *at,
+HMAC_HIDDEN enum whk_status scheme_parse(json_t *object, const struct path *at,
                                          struct arena *arena,
                                          struct scheme *scheme,
                                          struct whk_error *err);
@@ -190,22 +184,18 @@ HMAC_HIDDEN enum whk_status declarations_parse(json_t *root,
                                                struct whk_error *err);
 
 /* Reads the "challenges" array into a table ending with a NULL name. */
-HMAC_HIDDEN enum whk_status challenges_parse(json_t *array,
-                                             const struct path *at,
-                                             struct arena *arena,
-                                             const struct whk_challenge **out,
-                                             struct whk_error *err);
+HMAC_HIDDEN enum whk_status
+challenges_parse(json_t *array, const struct path *at, struct arena *arena,
+                 const struct whk_challenge **out, struct whk_error *err);
 
 /*
  * Splits text into a template. With signature_allowed, {signature} is
  * accepted (a header format). An unknown placeholder is an error.
  */
-HMAC_HIDDEN enum whk_status template_parse(const char *text,
-                                           const struct path *at,
-                                           int signature_allowed,
-                                           struct arena *arena,
-                                           struct template *template,
-                                           struct whk_error *err);
+HMAC_HIDDEN enum whk_status
+template_parse(const char *text, const struct path *at, int signature_allowed,
+               struct arena *arena, struct template *template,
+               struct whk_error *err);
 
 /* Returns 1 when the template has a placeholder of kind. */
 HMAC_HIDDEN int template_uses(const struct template *template,
@@ -270,8 +260,7 @@ HMAC_HIDDEN void key_clear(struct key *key);
  * body is not JSON or holds no such value.
  */
 HMAC_HIDDEN int json_pointer_text(const char *body, size_t len,
-                                  const char *pointer, char *out,
-                                  size_t size);
+                                  const char *pointer, char *out, size_t size);
 
 /*
  * Writes stamp, the time of signing in the scheme's unit, as the value of
@@ -289,12 +278,10 @@ HMAC_HIDDEN enum whk_status restamp_body(const struct scheme *s,
  * bytes). When the template names a header the request lacks, *missing
  * is its name and the status WHK_ERR_INVALID.
  */
-HMAC_HIDDEN enum whk_status hmac_compute(const struct hmac_state *st,
-                                         const struct key *key,
-                                         const struct expansion *values,
-                                         unsigned char *mac, size_t *mac_len,
-                                         const char **missing,
-                                         struct whk_error *err);
+HMAC_HIDDEN enum whk_status
+hmac_compute(const struct hmac_state *st, const struct key *key,
+             const struct expansion *values, unsigned char *mac,
+             size_t *mac_len, const char **missing, struct whk_error *err);
 
 /* The descriptor's verify callback. */
 HMAC_HIDDEN void hmac_verify(void *state, const struct whk_context *ctx,
@@ -304,7 +291,6 @@ HMAC_HIDDEN void hmac_verify(void *state, const struct whk_context *ctx,
 
 /* Describes the scheme in one line for the descriptor's algorithm. */
 HMAC_HIDDEN char *scheme_describe(const struct scheme *scheme,
-                                  const char *signed_text,
-                                  struct arena *arena);
+                                  const char *signed_text, struct arena *arena);
 
 #endif

@@ -40,8 +40,7 @@ static size_t skip_value(const char *text, size_t len, size_t at)
     if (text[at] == '"')
         return skip_string(text, len, at);
     if (text[at] != '{' && text[at] != '[') {
-        while (at < len && strchr(",}] \t\r\n", text[at]) == NULL &&
-               text[at])
+        while (at < len && strchr(",}] \t\r\n", text[at]) == NULL && text[at])
             at++;
         return at;
     }
@@ -130,7 +129,6 @@ enum whk_status restamp_body(const struct scheme *s, struct whk_request *req,
     out[out_len] = '\0';
     status = whk_request_set_body(req, out, out_len);
     free(out);
-    return status == WHK_OK
-               ? WHK_OK
-               : whk_error_set(err, status, "cannot set the body");
+    return status == WHK_OK ? WHK_OK
+                            : whk_error_set(err, status, "cannot set the body");
 }

@@ -50,8 +50,7 @@ static enum whk_status strip(const struct hmac_state *st,
         return whk_error_set(err, WHK_ERR_SECRET,
                              "the secret does not start with '%s'; copy it "
                              "whole from %s",
-                             s->secret_prefix,
-                             st->declarations.secret.where);
+                             s->secret_prefix, st->declarations.secret.where);
     return WHK_OK;
 }
 
@@ -60,8 +59,7 @@ static enum whk_status decode_hex(struct whk_span text, struct key *key,
 {
     size_t len = 0;
 
-    if (whk_hex_decode(text.ptr, text.len, &key->owned, &len, NULL) !=
-        WHK_OK)
+    if (whk_hex_decode(text.ptr, text.len, &key->owned, &len, NULL) != WHK_OK)
         return whk_error_set(err, WHK_ERR_SECRET,
                              "the secret is not hexadecimal%s, but this "
                              "provider's secret is; copy it again, whole",
@@ -87,8 +85,8 @@ enum whk_status key_from_secret(const struct hmac_state *st,
         return status;
     if (s->secret_encoding == SECRET_BASE64) {
         status = whk_secret_decode_base64(secret, s->secret_prefix,
-                                          s->prefix_required, &key->owned,
-                                          &len, err);
+                                          s->prefix_required, &key->owned, &len,
+                                          err);
         key->ptr = key->owned;
         key->len = len;
         return status;

@@ -9,9 +9,12 @@ static const struct {
     const char *name;
     enum part_kind kind;
 } placeholders[] = {
-    {"body", PART_BODY},     {"timestamp", PART_TIMESTAMP},
-    {"id", PART_ID},         {"url", PART_URL},
-    {"path", PART_PATH},     {"method", PART_METHOD},
+    {"body", PART_BODY},
+    {"timestamp", PART_TIMESTAMP},
+    {"id", PART_ID},
+    {"url", PART_URL},
+    {"path", PART_PATH},
+    {"method", PART_METHOD},
     {"signature", PART_SIGNATURE},
 };
 
@@ -38,8 +41,7 @@ static int classify(const char *name, size_t len, int signature_allowed,
         *kind = PART_HEADER;
         return 1;
     }
-    for (size_t i = 0; i < sizeof(placeholders) / sizeof(*placeholders);
-         i++) {
+    for (size_t i = 0; i < sizeof(placeholders) / sizeof(*placeholders); i++) {
         if (strlen(placeholders[i].name) == len &&
             memcmp(placeholders[i].name, name, len) == 0) {
             *kind = placeholders[i].kind;
@@ -51,15 +53,14 @@ static int classify(const char *name, size_t len, int signature_allowed,
 
 enum whk_status template_parse(const char *text, const struct path *at,
                                int signature_allowed, struct arena *arena,
-                               struct template *template,
-                               struct whk_error *err)
+                               struct template *template, struct whk_error *err)
 {
     size_t len = strlen(text), start = 0;
 
     template->count = 0;
     /* At most one literal and one placeholder per '{', plus a tail. */
-    template->parts = arena_alloc(arena, (2 * len + 2) *
-                                             sizeof(*template->parts));
+    template->parts =
+        arena_alloc(arena, (2 * len + 2) * sizeof(*template->parts));
     if (template->parts == NULL)
         return whk_error_set(err, WHK_ERR_NO_MEMORY, "out of memory");
 
@@ -83,13 +84,12 @@ enum whk_status template_parse(const char *text, const struct path *at,
         if (i > start)
             add_part(template, PART_LITERAL, text + start, i - start);
         if (kind == PART_HEADER) {
-            size_t name_len = (size_t)(close - text) - i - 1 -
-                              strlen(HEADER_PREFIX);
+            size_t name_len =
+                (size_t)(close - text) - i - 1 - strlen(HEADER_PREFIX);
             char *name = arena_alloc(arena, name_len + 1);
 
             if (name == NULL)
-                return whk_error_set(err, WHK_ERR_NO_MEMORY,
-                                     "out of memory");
+                return whk_error_set(err, WHK_ERR_NO_MEMORY, "out of memory");
             memcpy(name, text + i + 1 + strlen(HEADER_PREFIX), name_len);
             add_part(template, kind, name, name_len);
         } else
@@ -153,8 +153,7 @@ const char *template_spans(const struct template *template,
             parts[i] = values->signature;
             break;
         case PART_URL:
-            parts[i] = (struct whk_span){url ? url : "",
-                                         url ? strlen(url) : 0};
+            parts[i] = (struct whk_span){url ? url : "", url ? strlen(url) : 0};
             break;
         case PART_PATH:
             parts[i] = url_path(url);

@@ -80,8 +80,8 @@ static int parse_iso8601(const char *text, size_t len, int64_t *seconds)
     if (month < 1 || month > 12 || at >= end || *at++ != '-')
         return 0;
     day = digits(&at, end, 2);
-    if (day < 1 || day > 31 || at >= end || (*at != 'T' && *at != 't' &&
-                                              *at != ' '))
+    if (day < 1 || day > 31 || at >= end ||
+        (*at != 'T' && *at != 't' && *at != ' '))
         return 0;
     at++;
     hour = digits(&at, end, 2);
@@ -115,8 +115,9 @@ int timestamp_parse(enum timestamp_unit unit, const char *text, size_t len,
     if (unit == UNIT_ISO8601) {
         if (parse_iso8601(text, len, seconds))
             return 1;
-        snprintf(reason, size, "is not an ISO 8601 date and time such as "
-                               "2024-08-14T10:15:32Z");
+        snprintf(reason, size,
+                 "is not an ISO 8601 date and time such as "
+                 "2024-08-14T10:15:32Z");
         return 0;
     }
     if (!whk_parse_int64(text, len, &value) || value < 0) {

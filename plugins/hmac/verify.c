@@ -36,16 +36,14 @@ static int read_fields(const struct scheme *s, const char *value,
     size_t count, stamps = 0;
 
     if (whk_header_items_parse(value, s->separator, s->pair, items,
-                               WHK_HEADER_MAX_ITEMS, &count,
-                               &err) != WHK_OK) {
+                               WHK_HEADER_MAX_ITEMS, &count, &err) != WHK_OK) {
         whk_verdict_set(verdict, WHK_INVALID, WHK_REASON_MALFORMED_HEADER,
                         "%s is malformed: %s", r->header, err.text);
         return 0;
     }
     for (size_t i = 0; i < count; i++) {
         if (items[i].key.len == strlen(s->signature_key) &&
-            memcmp(items[i].key.ptr, s->signature_key,
-                   items[i].key.len) == 0)
+            memcmp(items[i].key.ptr, s->signature_key, items[i].key.len) == 0)
             r->signatures[r->count++] = items[i].value;
     }
     if (s->timestamp_source == TIMESTAMP_FIELD) {
@@ -70,8 +68,8 @@ static int read_fields(const struct scheme *s, const char *value,
     }
     if (r->count == 0) {
         whk_verdict_set(verdict, WHK_INVALID, WHK_REASON_MALFORMED_HEADER,
-                        "%s has no %s%c signature", r->header,
-                        s->signature_key, s->pair);
+                        "%s has no %s%c signature", r->header, s->signature_key,
+                        s->pair);
         return 0;
     }
     return 1;
@@ -89,8 +87,8 @@ static int read_signatures(const struct scheme *s, const char *value,
                         "%s does not start with '%s'", r->header, s->prefix);
         return 0;
     }
-    r->signatures[0] = (struct whk_span){value + prefix_len,
-                                         strlen(value) - prefix_len};
+    r->signatures[0] =
+        (struct whk_span){value + prefix_len, strlen(value) - prefix_len};
     r->count = 1;
     return 1;
 }
@@ -105,14 +103,14 @@ static enum whk_status decode_signature(const struct scheme *s,
 
     *bytes = NULL;
     if (s->encoding == SIGNATURE_HEX) {
-        if (whk_signature_check_form(text.ptr, text.len, WHK_ENCODING_HEX,
-                                     size, err) != WHK_OK)
+        if (whk_signature_check_form(text.ptr, text.len, WHK_ENCODING_HEX, size,
+                                     err) != WHK_OK)
             return WHK_ERR_INVALID;
         return whk_hex_decode(text.ptr, text.len, bytes, len, err);
     }
     if (s->encoding == SIGNATURE_BASE64 &&
-        whk_signature_check_form(text.ptr, text.len, WHK_ENCODING_BASE64,
-                                 size, err) != WHK_OK)
+        whk_signature_check_form(text.ptr, text.len, WHK_ENCODING_BASE64, size,
+                                 err) != WHK_OK)
         return WHK_ERR_INVALID;
     if (whk_base64_decode(text.ptr, text.len,
                           s->encoding == SIGNATURE_BASE64
@@ -132,9 +130,8 @@ static enum whk_status decode_signature(const struct scheme *s,
 }
 
 /* Reads the timestamp from its header or the body and converts it. */
-static int read_timestamp(const struct scheme *s,
-                          const struct whk_request *req, struct received *r,
-                          struct whk_verdict *verdict)
+static int read_timestamp(const struct scheme *s, const struct whk_request *req,
+                          struct received *r, struct whk_verdict *verdict)
 {
     const char *value;
     char reason[96];
@@ -148,8 +145,7 @@ static int read_timestamp(const struct scheme *s,
         value = whk_request_header(req, s->timestamp_name);
         if (value == NULL) {
             whk_verdict_set(verdict, WHK_INVALID, WHK_REASON_MISSING_HEADER,
-                            "the request has no %s header",
-                            s->timestamp_name);
+                            "the request has no %s header", s->timestamp_name);
             return 0;
         }
         r->timestamp = (struct whk_span){value, strlen(value)};
@@ -159,21 +155,18 @@ static int read_timestamp(const struct scheme *s,
     case TIMESTAMP_JSON:
         body = whk_request_body(req, &body_len);
         if (!json_pointer_text(body, body_len, s->timestamp_name,
-                               r->timestamp_text,
-                               sizeof(r->timestamp_text))) {
-            whk_verdict_set(verdict, WHK_INVALID,
-                            WHK_REASON_MALFORMED_HEADER,
+                               r->timestamp_text, sizeof(r->timestamp_text))) {
+            whk_verdict_set(verdict, WHK_INVALID, WHK_REASON_MALFORMED_HEADER,
                             "the body is not JSON with a timestamp at %s",
                             s->timestamp_name);
             return 0;
         }
-        r->timestamp = (struct whk_span){r->timestamp_text,
-                                         strlen(r->timestamp_text)};
+        r->timestamp =
+            (struct whk_span){r->timestamp_text, strlen(r->timestamp_text)};
         break;
     }
-    if (timestamp_parse(s->timestamp_unit, r->timestamp.ptr,
-                        r->timestamp.len, &r->seconds, reason,
-                        sizeof(reason)))
+    if (timestamp_parse(s->timestamp_unit, r->timestamp.ptr, r->timestamp.len,
+                        &r->seconds, reason, sizeof(reason)))
         return 1;
     whk_verdict_set(verdict, WHK_INVALID, WHK_REASON_MALFORMED_HEADER,
                     "the timestamp '%.*s' %s",
@@ -200,9 +193,9 @@ static int read_id(const struct scheme *s, const struct whk_request *req,
 }
 
 /* Returns the 1-based position of the matching signature, or 0. */
-static size_t find_match(const struct hmac_state *st,
-                         const struct received *r, const unsigned char *mac,
-                         size_t mac_len, struct whk_verdict *verdict)
+static size_t find_match(const struct hmac_state *st, const struct received *r,
+                         const unsigned char *mac, size_t mac_len,
+                         struct whk_verdict *verdict)
 {
     const struct scheme *s = &st->scheme;
     struct whk_error err = {0};
@@ -257,14 +250,13 @@ static void set_result(const struct hmac_state *st, const struct received *r,
         whk_verdict_set(verdict, WHK_VALID, WHK_REASON_MATCH,
                         "%s matches the HMAC-SHA%s of \"%s\" over the "
                         "%zu-byte body",
-                        r->count > 1 ? which : r->header, hash,
-                        signed_text(st), body_len);
+                        r->count > 1 ? which : r->header, hash, signed_text(st),
+                        body_len);
     else if (r->count > 1)
         whk_verdict_set(verdict, WHK_INVALID, WHK_REASON_MISMATCH,
                         "none of the %zu signatures in %s matches the "
                         "HMAC-SHA%s of \"%s\" over the %zu-byte body",
-                        r->count, r->header, hash, signed_text(st),
-                        body_len);
+                        r->count, r->header, hash, signed_text(st), body_len);
     else
         whk_verdict_set(verdict, WHK_INVALID, WHK_REASON_MISMATCH,
                         "%s does not match the HMAC-SHA%s of \"%s\" over "
@@ -275,9 +267,9 @@ static void set_result(const struct hmac_state *st, const struct received *r,
 /* Verifies one signature header; returns 1 when it is valid. */
 static int verify_header(const struct hmac_state *st,
                          const struct whk_context *ctx,
-                         const struct whk_request *req,
-                         const struct key *key, const char *name,
-                         const char *value, struct whk_verdict *verdict)
+                         const struct whk_request *req, const struct key *key,
+                         const char *name, const char *value,
+                         struct whk_verdict *verdict)
 {
     const struct scheme *s = &st->scheme;
     struct received r = {.header = name};
@@ -357,8 +349,7 @@ void hmac_verify(void *state, const struct whk_context *ctx,
         if (target == NULL && (target = other = whk_verdict_new()) == NULL)
             break;
         whk_verdict_reset(target);
-        if (verify_header(st, ctx, req, &key, s->headers[i], value,
-                          target)) {
+        if (verify_header(st, ctx, req, &key, s->headers[i], value, target)) {
             if (target != verdict)
                 whk_verdict_set(verdict, WHK_VALID, WHK_REASON_MATCH, "%s",
                                 whk_verdict_text(target));
@@ -368,8 +359,7 @@ void hmac_verify(void *state, const struct whk_context *ctx,
     if (present == 0)
         whk_verdict_set(verdict, WHK_INVALID, WHK_REASON_MISSING_HEADER,
                         "the request has no %s header%s", s->headers[0],
-                        s->header_count > 1 ? " (nor an alternative one)"
-                                            : "");
+                        s->header_count > 1 ? " (nor an alternative one)" : "");
     whk_verdict_free(other);
     key_clear(&key);
 }

@@ -45,7 +45,7 @@ const struct whk_sample paddle_samples[] = {
         .description = "a paid transaction (transaction.completed)",
         .method = "POST",
         .content_type = "application/json",
-.body = "{\"event_id\":\"evt_01j5a3c9x4m2n7p8q9r0s1t2v3\",\"event_type"
+        .body = "{\"event_id\":\"evt_01j5a3c9x4m2n7p8q9r0s1t2v3\",\"event_type"
                 "\":\"transaction.completed\",\"occurred_at\":\"2024-08-14T10:"
                 "15:32.981023Z\",\"notification_id\":\"ntf_01j5a3ca1b2c3d4e5f6"
                 "g7h8j9k\",\"data\":{\"id\":\"txn_01j5a3b8z9y8x7w6v5t4s3r2q1\""

@@ -112,8 +112,8 @@ static size_t find_match(const struct whk_header_item *items, size_t count,
         if (items[i].key.len != 2 || memcmp(items[i].key.ptr, "h1", 2) != 0)
             continue;
         h1++;
-        if (whk_signature_check_form(v->ptr, v->len, WHK_ENCODING_HEX,
-                                     MAC_SIZE, &err) != WHK_OK) {
+        if (whk_signature_check_form(v->ptr, v->len, WHK_ENCODING_HEX, MAC_SIZE,
+                                     &err) != WHK_OK) {
             malformed++;
             whk_verdict_add_note(verdict,
                                  "h1 signature %zu is not a hex "
@@ -132,8 +132,8 @@ static size_t find_match(const struct whk_header_item *items, size_t count,
 }
 
 static void paddle_verify(void *state, const struct whk_context *ctx,
-                          const struct whk_request *req,
-                          struct whk_span secret, struct whk_verdict *verdict)
+                          const struct whk_request *req, struct whk_span secret,
+                          struct whk_verdict *verdict)
 {
     const char *header = whk_request_header(req, SIGNATURE_HEADER);
     struct whk_header_item items[WHK_HEADER_MAX_ITEMS];
@@ -170,8 +170,7 @@ static void paddle_verify(void *state, const struct whk_context *ctx,
         whk_verdict_set(verdict, WHK_VALID, WHK_REASON_MATCH,
                         "h1 signature %zu in %s matches the HMAC-SHA256 of "
                         "'%lld:' and the %zu-byte body",
-                        match, SIGNATURE_HEADER, (long long)seconds,
-                        body_len);
+                        match, SIGNATURE_HEADER, (long long)seconds, body_len);
     else if (whk_verdict_status(verdict) != WHK_INVALID)
         whk_verdict_set(verdict, WHK_INVALID, WHK_REASON_MISMATCH,
                         "no h1 signature in %s matches the HMAC-SHA256 of "

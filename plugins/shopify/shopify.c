@@ -11,8 +11,7 @@
 #define EVENTS_HEADER "Shopify-Hmac-Sha256"
 #define MAC_SIZE      32
 
-static enum whk_status shopify_check_secret(void *state,
-                                            struct whk_span secret,
+static enum whk_status shopify_check_secret(void *state, struct whk_span secret,
                                             int for_signing,
                                             struct whk_error *err)
 {
@@ -63,8 +62,7 @@ static enum whk_status shopify_sign(void *state, const struct whk_context *ctx,
 
 static void shopify_verify(void *state, const struct whk_context *ctx,
                            const struct whk_request *req,
-                           struct whk_span secret,
-                           struct whk_verdict *verdict)
+                           struct whk_span secret, struct whk_verdict *verdict)
 {
     const char *name = SIGNATURE_HEADER;
     const char *value = whk_request_header(req, name);
@@ -89,8 +87,7 @@ static void shopify_verify(void *state, const struct whk_context *ctx,
     if (whk_signature_check_form(value, strlen(value), WHK_ENCODING_BASE64,
                                  MAC_SIZE, &err) != WHK_OK) {
         whk_verdict_set(verdict, WHK_INVALID, WHK_REASON_MALFORMED_HEADER,
-                        "%s is not a base64 HMAC-SHA256: %s", name,
-                        err.text);
+                        "%s is not a base64 HMAC-SHA256: %s", name, err.text);
         return;
     }
     whk_request_body(req, &body_len);
@@ -108,8 +105,8 @@ static void shopify_verify(void *state, const struct whk_context *ctx,
 
     if (whk_equal_ct(value, strlen(value), expected, strlen(expected)))
         whk_verdict_set(verdict, WHK_VALID, WHK_REASON_MATCH,
-                        "%s matches the HMAC-SHA256 of the %zu-byte body",
-                        name, body_len);
+                        "%s matches the HMAC-SHA256 of the %zu-byte body", name,
+                        body_len);
     else
         whk_verdict_set(verdict, WHK_INVALID, WHK_REASON_MISMATCH,
                         "%s does not match the HMAC-SHA256 of the %zu-byte "

@@ -49,8 +49,7 @@ static enum whk_status compute(struct whk_span secret, const char *timestamp,
 
 static enum whk_status slack_sign(void *state, const struct whk_context *ctx,
                                   struct whk_request *req,
-                                  struct whk_span secret,
-                                  struct whk_error *err)
+                                  struct whk_span secret, struct whk_error *err)
 {
     char timestamp[24], line[80], *hex = NULL;
     enum whk_status status;
@@ -98,8 +97,7 @@ static int read_headers(const struct whk_request *req, const char **value,
         return 0;
     }
     if (whk_signature_check_form(*value + 3, strlen(*value + 3),
-                                 WHK_ENCODING_HEX, MAC_SIZE,
-                                 &err) != WHK_OK) {
+                                 WHK_ENCODING_HEX, MAC_SIZE, &err) != WHK_OK) {
         whk_verdict_set(verdict, WHK_INVALID, WHK_REASON_MALFORMED_HEADER,
                         "%s is not 'v0=' and a hex HMAC-SHA256: %s",
                         SIGNATURE_HEADER, err.text);
@@ -109,8 +107,8 @@ static int read_headers(const struct whk_request *req, const char **value,
 }
 
 static void slack_verify(void *state, const struct whk_context *ctx,
-                         const struct whk_request *req,
-                         struct whk_span secret, struct whk_verdict *verdict)
+                         const struct whk_request *req, struct whk_span secret,
+                         struct whk_verdict *verdict)
 {
     struct whk_error err = {0};
     const char *value, *timestamp;
@@ -149,8 +147,8 @@ static void slack_verify(void *state, const struct whk_context *ctx,
     whk_free(expected);
 }
 
-static const char *const slack_headers[] = {SIGNATURE_HEADER,
-                                            TIMESTAMP_HEADER, NULL};
+static const char *const slack_headers[] = {SIGNATURE_HEADER, TIMESTAMP_HEADER,
+                                            NULL};
 
 WHK_DESCRIPTOR(slack) = {
     .abi_version = WHK_ABI_VERSION,

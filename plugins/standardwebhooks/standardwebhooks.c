@@ -19,21 +19,21 @@ struct names {
     const char *signature;
 };
 
-static const struct names webhook_names = {
-    "webhook-id", "webhook-timestamp", "webhook-signature"};
+static const struct names webhook_names = {"webhook-id", "webhook-timestamp",
+                                           "webhook-signature"};
 static const struct names svix_names = {"svix-id", "svix-timestamp",
                                         "svix-signature"};
 
-static enum whk_status standardwebhooks_init(
-    const char *entry_json, void **state,
-    const struct whk_descriptor **declarations, struct whk_error *err)
+static enum whk_status
+standardwebhooks_init(const char *entry_json, void **state,
+                      const struct whk_descriptor **declarations,
+                      struct whk_error *err)
 {
     char *prefix = NULL;
     enum whk_status status;
 
     *state = (void *)&webhook_names;
-    status = whk_json_member_string(entry_json, "header_prefix", &prefix,
-                                    err);
+    status = whk_json_member_string(entry_json, "header_prefix", &prefix, err);
     if (status == WHK_ERR_NOT_FOUND)
         return WHK_OK;
     if (status != WHK_OK)
@@ -74,13 +74,11 @@ static enum whk_status check_secret(void *state, struct whk_span secret,
 
 /* Computes base64 HMAC-SHA256 of "ID.TIMESTAMP.BODY" with the decoded key. */
 static enum whk_status compute(struct whk_span secret, const char *id,
-                               int64_t timestamp,
-                               const struct whk_request *req, char **base64,
-                               struct whk_error *err)
+                               int64_t timestamp, const struct whk_request *req,
+                               char **base64, struct whk_error *err)
 {
     char ts[24];
-    struct whk_span parts[5] = {{id, strlen(id)}, {".", 1}, {ts, 0},
-                                {".", 1}};
+    struct whk_span parts[5] = {{id, strlen(id)}, {".", 1}, {ts, 0}, {".", 1}};
     unsigned char *key = NULL;
     size_t key_len;
     enum whk_status status;
@@ -88,8 +86,8 @@ static enum whk_status compute(struct whk_span secret, const char *id,
     status = decode_secret(secret, &key, &key_len, err);
     if (status != WHK_OK)
         return status;
-    parts[2].len = (size_t)snprintf(ts, sizeof(ts), "%lld",
-                                    (long long)timestamp);
+    parts[2].len =
+        (size_t)snprintf(ts, sizeof(ts), "%lld", (long long)timestamp);
     parts[4].ptr = whk_request_body(req, &parts[4].len);
     status = whk_hmac_encoded(WHK_SHA256, key, key_len, parts, 5,
                               WHK_ENCODING_BASE64, base64, err);
@@ -199,9 +197,8 @@ static size_t find_match(const char *header_name, const char *signature,
     struct whk_error err = {0};
     size_t count, v1 = 0, malformed = 0;
 
-    if (whk_header_items_parse(signature, ' ', ',', items,
-                               WHK_HEADER_MAX_ITEMS, &count,
-                               &err) != WHK_OK) {
+    if (whk_header_items_parse(signature, ' ', ',', items, WHK_HEADER_MAX_ITEMS,
+                               &count, &err) != WHK_OK) {
         whk_verdict_set(verdict, WHK_INVALID, WHK_REASON_MALFORMED_HEADER,
                         "%s is not a list of 'v1,BASE64' signatures: %s",
                         header_name, err.text);

@@ -134,8 +134,8 @@ static int find_match(const struct whk_header_item *items, size_t count,
         if (items[i].key.len != 2 || memcmp(items[i].key.ptr, "v1", 2) != 0)
             continue;
         (*v1_count)++;
-        if (whk_signature_check_form(v->ptr, v->len, WHK_ENCODING_HEX,
-                                     MAC_SIZE, &err) != WHK_OK) {
+        if (whk_signature_check_form(v->ptr, v->len, WHK_ENCODING_HEX, MAC_SIZE,
+                                     &err) != WHK_OK) {
             if (malformed++ == 0)
                 whk_verdict_add_note(verdict,
                                      "v1 signature %zu is not an HMAC-SHA256 "
@@ -164,8 +164,8 @@ static int usable_secret(struct whk_span secret, struct whk_verdict *verdict)
 }
 
 static void stripe_verify(void *state, const struct whk_context *ctx,
-                          const struct whk_request *req,
-                          struct whk_span secret, struct whk_verdict *verdict)
+                          const struct whk_request *req, struct whk_span secret,
+                          struct whk_verdict *verdict)
 {
     const char *header = whk_request_header(req, SIGNATURE_HEADER);
     struct whk_header_item items[WHK_HEADER_MAX_ITEMS];

@@ -41,8 +41,7 @@ static int pick_hash(const struct whk_request *req, enum whk_hash *hash,
                 key_end--;
             while (value < value_end && isspace((unsigned char)*value))
                 value++;
-            while (value_end > value &&
-                   isspace((unsigned char)value_end[-1]))
+            while (value_end > value && isspace((unsigned char)value_end[-1]))
                 value_end--;
             if (key_end - key == 9 && memcmp(key, "algorithm", 9) == 0 &&
                 value_end > value) {
@@ -70,9 +69,8 @@ static unsigned long next_char(const unsigned char *text, size_t len,
                                size_t *pos)
 {
     unsigned char lead = text[*pos];
-    size_t extra = lead >= 0xf0 ? 3 : lead >= 0xe0 ? 2 : lead >= 0xc0 ? 1
-                                                                      : 0;
-    unsigned long c = extra == 3 ? lead & 0x07u
+    size_t extra = lead >= 0xf0 ? 3 : lead >= 0xe0 ? 2 : lead >= 0xc0 ? 1 : 0;
+    unsigned long c = extra == 3   ? lead & 0x07u
                       : extra == 2 ? lead & 0x0fu
                       : extra == 1 ? lead & 0x1fu
                                    : lead;
@@ -138,8 +136,9 @@ static int compare_params(const void *x, const void *y)
     const struct whk_param *b = *(const struct whk_param *const *)y;
     int c = compare_text(a->key, a->key_len, b->key, b->key_len);
 
-    return c != 0 ? c : compare_text(a->value, a->value_len, b->value,
-                                     b->value_len);
+    return c != 0
+               ? c
+               : compare_text(a->value, a->value_len, b->value, b->value_len);
 }
 
 static void put_char(char *out, size_t *n, unsigned long c)
@@ -247,8 +246,8 @@ static struct whk_param *decoded_params(const struct whk_request *req,
         n += params[i].key_len;
         text[n++] = '\0';
         params[i].value = text + n;
-        params[i].value_len = to_utf8((const unsigned char *)p->value,
-                                      p->value_len, text + n);
+        params[i].value_len =
+            to_utf8((const unsigned char *)p->value, p->value_len, text + n);
         n += params[i].value_len;
         text[n++] = '\0';
     }
@@ -288,12 +287,11 @@ static enum whk_status compute(enum whk_hash hash, struct whk_span secret,
         if (i > 0 && compare_params(&sorted[i - 1], &sorted[i]) == 0)
             continue;
         parts[n++] = (struct whk_span){sorted[i]->key, sorted[i]->key_len};
-        parts[n++] =
-            (struct whk_span){sorted[i]->value, sorted[i]->value_len};
+        parts[n++] = (struct whk_span){sorted[i]->value, sorted[i]->value_len};
     }
 
-    status = whk_hmac(hash, secret.ptr, secret.len, parts, n, mac, &mac_len,
-                      err);
+    status =
+        whk_hmac(hash, secret.ptr, secret.len, parts, n, mac, &mac_len, err);
     if (status != WHK_OK)
         goto out;
     *signature = whk_base64_encode(mac, mac_len, WHK_BASE64_STANDARD);
@@ -334,8 +332,8 @@ static int is_json(const struct whk_request *req)
 }
 
 /* Appends "bodySHA256=HEX" to the query of the request's URL. */
-static enum whk_status add_body_hash(struct whk_request *req,
-                                     const char *hex, struct whk_error *err)
+static enum whk_status add_body_hash(struct whk_request *req, const char *hex,
+                                     struct whk_error *err)
 {
     const char *url = whk_request_url(req);
     struct whk_url_parts parts;
@@ -377,8 +375,8 @@ static enum whk_status prepare_json(struct whk_request *req, int *url_only,
     enum whk_status status = WHK_OK;
 
     *url_only = 0;
-    if (whk_url_query_get(whk_request_url(req), "bodySHA256", &present,
-                          NULL) != WHK_OK &&
+    if (whk_url_query_get(whk_request_url(req), "bodySHA256", &present, NULL) !=
+            WHK_OK &&
         !is_json(req))
         return WHK_OK;
 
@@ -543,9 +541,8 @@ static int well_formed(const struct whk_request *req, enum whk_hash hash,
     const char *received = whk_request_header(req, SIGNATURE_HEADER);
     unsigned char *bytes = NULL;
     size_t len = 0;
-    int ok = whk_base64_decode(received, strlen(received),
-                               WHK_BASE64_STANDARD, &bytes, &len,
-                               NULL) == WHK_OK &&
+    int ok = whk_base64_decode(received, strlen(received), WHK_BASE64_STANDARD,
+                               &bytes, &len, NULL) == WHK_OK &&
              len == whk_hash_size(hash);
 
     whk_free(bytes);
@@ -568,8 +565,8 @@ static int well_formed(const struct whk_request *req, enum whk_hash hash,
 }
 
 static void twilio_verify(void *state, const struct whk_context *ctx,
-                          const struct whk_request *req,
-                          struct whk_span secret, struct whk_verdict *verdict)
+                          const struct whk_request *req, struct whk_span secret,
+                          struct whk_verdict *verdict)
 {
     const char *url = whk_request_url(req);
     char algorithm[64], *present = NULL, *matched = NULL;
@@ -598,8 +595,7 @@ static void twilio_verify(void *state, const struct whk_context *ctx,
     }
     if (!well_formed(req, hash, verdict))
         return;
-    url_only = whk_url_query_get(url, "bodySHA256", &present, NULL) ==
-               WHK_OK;
+    url_only = whk_url_query_get(url, "bodySHA256", &present, NULL) == WHK_OK;
     whk_free(present);
 
     if (!match_url(req, hash, secret, url, &parts, url_only, &matched)) {

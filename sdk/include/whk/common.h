@@ -10,7 +10,7 @@ extern "C" {
 #endif
 
 #if defined(__GNUC__)
-#define WHK_API    __attribute__((visibility("default")))
+#define WHK_API               __attribute__((visibility("default")))
 #define WHK_PRINTF(fmt, args) __attribute__((format(printf, fmt, args)))
 #else
 #define WHK_API
@@ -53,8 +53,7 @@ WHK_API const char *whk_strerror(enum whk_status status);
  */
 WHK_API enum whk_status whk_error_set(struct whk_error *err,
                                       enum whk_status status,
-                                      const char *format, ...)
-    WHK_PRINTF(3, 4);
+                                      const char *format, ...) WHK_PRINTF(3, 4);
 
 /*
  * Releases memory that a libwhk function returned (encoded strings, decoded

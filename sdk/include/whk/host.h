@@ -10,8 +10,8 @@ extern "C" {
 #endif
 
 /*
- * The installed providers: one entry per JSON file in a providers.d folder, read
- * without loading any plugin. Where two folders define the same provider
+ * The installed providers: one entry per JSON file in a providers.d folder,
+ * read without loading any plugin. Where two folders define the same provider
  * name, the folder listed first wins.
  */
 struct whk_registry;
@@ -48,8 +48,8 @@ whk_registry_find(const struct whk_registry *registry, const char *name);
 
 /* Messages about skipped entries ("FILE:LINE:COLUMN: ..."). */
 WHK_API size_t whk_registry_problem_count(const struct whk_registry *registry);
-WHK_API const char *
-whk_registry_problem_at(const struct whk_registry *registry, size_t index);
+WHK_API const char *whk_registry_problem_at(const struct whk_registry *registry,
+                                            size_t index);
 
 /* The folders searched, colon-separated, for messages. */
 WHK_API const char *

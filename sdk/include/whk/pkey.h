@@ -67,8 +67,7 @@ WHK_API int whk_pkey_can_sign(const struct whk_pkey *key);
 WHK_API enum whk_status whk_pkey_sign(const struct whk_pkey *key,
                                       const struct whk_span *parts,
                                       size_t count, unsigned char **sig,
-                                      size_t *sig_len,
-                                      struct whk_error *err);
+                                      size_t *sig_len, struct whk_error *err);
 
 /*
  * Verifies sig[0..sig_len) over the concatenation of parts[0..count) with
@@ -78,10 +77,8 @@ WHK_API enum whk_status whk_pkey_sign(const struct whk_pkey *key,
  */
 WHK_API enum whk_status whk_pkey_verify(const struct whk_pkey *key,
                                         const struct whk_span *parts,
-                                        size_t count,
-                                        const unsigned char *sig,
-                                        size_t sig_len,
-                                        struct whk_error *err);
+                                        size_t count, const unsigned char *sig,
+                                        size_t sig_len, struct whk_error *err);
 
 /*
  * Returns the key's public half in its dashboard form (base64 DER

@@ -24,16 +24,16 @@ extern "C" {
 
 /* Kind of key a provider signs with. */
 enum whk_secret_kind {
-    WHK_SECRET_SHARED = 0,     /* the same secret signs and verifies */
-    WHK_SECRET_PUBLIC_KEY = 1  /* verify with a public key, sign with a
-                                  private key in PEM */
+    WHK_SECRET_SHARED = 0,    /* the same secret signs and verifies */
+    WHK_SECRET_PUBLIC_KEY = 1 /* verify with a public key, sign with a
+                                 private key in PEM */
 };
 
 struct whk_secret_decl {
     enum whk_secret_kind kind;
-    const char *env;         /* usual variable name: "TWILIO_AUTH_TOKEN" */
-    const char *form;        /* "32 hexadecimal characters" */
-    const char *where;       /* where the dashboard shows it */
+    const char *env;   /* usual variable name: "TWILIO_AUTH_TOKEN" */
+    const char *form;  /* "32 hexadecimal characters" */
+    const char *where; /* where the dashboard shows it */
 };
 
 /*
@@ -43,9 +43,9 @@ struct whk_secret_decl {
  * NULL.
  */
 struct whk_field {
-    const char *section;     /* page or panel: "Messaging Configuration" */
-    const char *name;        /* label on the page: "A message comes in" */
-    const char *value;       /* "{{WEBHOOK_URL}}" or literal "HTTP POST" */
+    const char *section; /* page or panel: "Messaging Configuration" */
+    const char *name;    /* label on the page: "A message comes in" */
+    const char *value;   /* "{{WEBHOOK_URL}}" or literal "HTTP POST" */
     const char *note;
     int optional;
 };
@@ -57,7 +57,7 @@ struct whk_field {
  * a sample whose name is NULL.
  */
 struct whk_sample {
-    const char *name;        /* "inbound-sms", used on the command line */
+    const char *name; /* "inbound-sms", used on the command line */
     const char *description;
     const char *method;
     const char *path_suffix;
@@ -89,10 +89,10 @@ struct whk_response_decl {
 
 /* A common failure. A table ends with an entry whose symptom is NULL. */
 struct whk_failure {
-    const char *symptom;     /* "403 Forbidden from your app" */
+    const char *symptom; /* "403 Forbidden from your app" */
     const char *cause;
     const char *fix;
-    enum whk_reason reason;  /* verdicts this failure explains, or NONE */
+    enum whk_reason reason; /* verdicts this failure explains, or NONE */
 };
 
 /*
@@ -106,33 +106,33 @@ struct whk_failure {
  * literal. A table ends with an entry whose name is NULL.
  */
 struct whk_challenge {
-    const char *name;            /* "crc", for messages */
-    const char *description;     /* one sentence */
-    const char *method;          /* how the provider sends it: "GET" */
-    const char *query;           /* template of the query string, or NULL */
-    const char *content_type;    /* of the body, or NULL */
-    const char *body;            /* template of the body, or NULL */
-    const char *const *headers;  /* "Name: template" lines, NULL-terminated,
-                                    or NULL */
-    int is_signed;               /* signed like a delivery, so an answer is
-                                    due only when the signature is valid */
-    const char *const *match;    /* "LOCATION" (present) or "LOCATION=VALUE"
-                                    conditions that all hold for this
-                                    request, NULL-terminated, or NULL */
-    const char *token;           /* LOCATION of the token, or NULL */
-    const char *verify_token;    /* LOCATION of a token the app compares
-                                    with its own, or NULL */
+    const char *name;             /* "crc", for messages */
+    const char *description;      /* one sentence */
+    const char *method;           /* how the provider sends it: "GET" */
+    const char *query;            /* template of the query string, or NULL */
+    const char *content_type;     /* of the body, or NULL */
+    const char *body;             /* template of the body, or NULL */
+    const char *const *headers;   /* "Name: template" lines, NULL-terminated,
+                                     or NULL */
+    int is_signed;                /* signed like a delivery, so an answer is
+                                     due only when the signature is valid */
+    const char *const *match;     /* "LOCATION" (present) or "LOCATION=VALUE"
+                                     conditions that all hold for this
+                                     request, NULL-terminated, or NULL */
+    const char *token;            /* LOCATION of the token, or NULL */
+    const char *verify_token;     /* LOCATION of a token the app compares
+                                     with its own, or NULL */
     const char *verify_token_env; /* usual variable with the app's token */
-    int status;                  /* the status the provider expects; 0 for
-                                    any 2xx */
-    const char *response_content_type; /* media type, or NULL for any */
-    const char *response_body;   /* template, or NULL for any body */
+    int status;                   /* the status the provider expects; 0 for
+                                     any 2xx */
+    const char *response_content_type;   /* media type, or NULL for any */
+    const char *response_body;           /* template, or NULL for any body */
     const char *const *response_headers; /* "Name: template" lines that a
                                             stand-in sends, or NULL */
-    enum whk_hash hmac_hash;     /* for {hmac}; 0 when unused */
+    enum whk_hash hmac_hash;             /* for {hmac}; 0 when unused */
     enum whk_encoding hmac_encoding;
-    int invalid_status;          /* the status the provider requires for an
-                                    invalid signature (Xero: 401), or 0 */
+    int invalid_status; /* the status the provider requires for an
+                           invalid signature (Xero: 401), or 0 */
 };
 
 /* Descriptor flags. */
@@ -143,7 +143,7 @@ struct whk_challenge {
  * The provider documents no delivery timeout, so timeout_ms is 0 on
  * purpose and whk judges no latency against it. Added within ABI 1.
  */
-#define WHK_NO_TIMEOUT   0x8u
+#define WHK_NO_TIMEOUT 0x8u
 
 /*
  * A provider plugin. Export exactly one, const, with WHK_DESCRIPTOR().
@@ -153,22 +153,22 @@ struct whk_descriptor {
     unsigned int abi_version; /* WHK_ABI_VERSION */
     unsigned int size;        /* sizeof(struct whk_descriptor) */
 
-    const char *name;         /* default provider name: "twilio" */
-    const char *title;        /* "Twilio" */
-    const char *summary;      /* one line */
-    const char *docs_url;     /* the provider's signature documentation */
-    const char *algorithm;    /* one line: "HMAC-SHA1 of URL + params" */
+    const char *name;      /* default provider name: "twilio" */
+    const char *title;     /* "Twilio" */
+    const char *summary;   /* one line */
+    const char *docs_url;  /* the provider's signature documentation */
+    const char *algorithm; /* one line: "HMAC-SHA1 of URL + params" */
     const char *const *signature_headers; /* NULL-terminated */
-    unsigned int flags;       /* WHK_SIGNS_*, WHK_NO_TIMEOUT */
+    unsigned int flags;                   /* WHK_SIGNS_*, WHK_NO_TIMEOUT */
     struct whk_secret_decl secret;
     const struct whk_field *fields;
     const struct whk_sample *samples;
     const struct whk_key *idempotency_keys;
     struct whk_response_decl response;
-    unsigned int timeout_ms;  /* the provider gives up after this */
+    unsigned int timeout_ms;   /* the provider gives up after this */
     const char *timeout_error; /* what the provider reports then */
-    const char *retries;      /* retry behaviour, one sentence */
-    int tolerance_seconds;    /* default timestamp tolerance; 0: none */
+    const char *retries;       /* retry behaviour, one sentence */
+    int tolerance_seconds;     /* default timestamp tolerance; 0: none */
     const struct whk_failure *failures;
 
     /*
@@ -228,8 +228,7 @@ struct whk_descriptor {
  * not a string; err names the member.
  */
 WHK_API enum whk_status whk_json_member_string(const char *json,
-                                               const char *name,
-                                               char **value,
+                                               const char *name, char **value,
                                                struct whk_error *err);
 
 /*
@@ -238,8 +237,8 @@ WHK_API enum whk_status whk_json_member_string(const char *json,
  * preloaded module. Use it once per plugin:
  *     WHK_DESCRIPTOR(twilio) = { .abi_version = WHK_ABI_VERSION, ... };
  */
-#define WHK_DESCRIPTOR(module)                                                \
-    WHK_API extern const struct whk_descriptor module##_LTX_whk_descriptor;   \
+#define WHK_DESCRIPTOR(module)                                                 \
+    WHK_API extern const struct whk_descriptor module##_LTX_whk_descriptor;    \
     const struct whk_descriptor module##_LTX_whk_descriptor
 
 #ifdef __cplusplus

@@ -86,8 +86,7 @@ WHK_API char *whk_url_with_default_port(const char *url);
  * WHK_ERR_NOT_FOUND when the URL has no such parameter.
  */
 WHK_API enum whk_status whk_url_query_get(const char *url, const char *name,
-                                          char **value,
-                                          struct whk_error *err);
+                                          char **value, struct whk_error *err);
 
 /*
  * An HTTP request as a provider sent it: method, the public URL the

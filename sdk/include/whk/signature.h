@@ -33,12 +33,10 @@ struct whk_header_item {
  * errors whose message quotes the item and its position. On success
  * items[0..*count) hold the items in header order.
  */
-WHK_API enum whk_status whk_header_items_parse(const char *header,
-                                               char item_separator,
-                                               char key_separator,
-                                               struct whk_header_item *items,
-                                               size_t max, size_t *count,
-                                               struct whk_error *err);
+WHK_API enum whk_status
+whk_header_items_parse(const char *header, char item_separator,
+                       char key_separator, struct whk_header_item *items,
+                       size_t max, size_t *count, struct whk_error *err);
 
 /* Returns the number of items whose key equals key (case-sensitive). */
 WHK_API size_t whk_header_items_count(const struct whk_header_item *items,
@@ -60,12 +58,10 @@ enum whk_encoding {
  * key[0..key_len) and stores it encoded, NUL-terminated, in *out, which
  * the caller releases with whk_free().
  */
-WHK_API enum whk_status whk_hmac_encoded(enum whk_hash hash, const void *key,
-                                         size_t key_len,
-                                         const struct whk_span *parts,
-                                         size_t count,
-                                         enum whk_encoding encoding,
-                                         char **out, struct whk_error *err);
+WHK_API enum whk_status
+whk_hmac_encoded(enum whk_hash hash, const void *key, size_t key_len,
+                 const struct whk_span *parts, size_t count,
+                 enum whk_encoding encoding, char **out, struct whk_error *err);
 
 /*
  * Checks that text[0..len) has the form of an encoded signature of
@@ -74,8 +70,7 @@ WHK_API enum whk_status whk_hmac_encoded(enum whk_hash hash, const void *key,
  * ("character 'g' at offset 5 is not a hex digit", "63 hex digits, but an
  * HMAC-SHA-256 signature has 64").
  */
-WHK_API enum whk_status whk_signature_check_form(const char *text,
-                                                 size_t len,
+WHK_API enum whk_status whk_signature_check_form(const char *text, size_t len,
                                                  enum whk_encoding encoding,
                                                  size_t size,
                                                  struct whk_error *err);
@@ -98,12 +93,10 @@ WHK_API enum whk_status whk_secret_check_pasted(struct whk_span secret,
  * removed when present. On success *key (released with whk_free()) and
  * *key_len hold the decoded bytes. Errors are WHK_ERR_SECRET.
  */
-WHK_API enum whk_status whk_secret_decode_base64(struct whk_span secret,
-                                                 const char *prefix,
-                                                 int prefix_required,
-                                                 unsigned char **key,
-                                                 size_t *key_len,
-                                                 struct whk_error *err);
+WHK_API enum whk_status
+whk_secret_decode_base64(struct whk_span secret, const char *prefix,
+                         int prefix_required, unsigned char **key,
+                         size_t *key_len, struct whk_error *err);
 
 /*
  * Fills buf[0..len) with bytes from a cryptographically secure generator,

@@ -20,24 +20,24 @@ enum whk_verdict_status {
 /* Category of a verdict, so the host can pick fixes and diagnoses. */
 enum whk_reason {
     WHK_REASON_NONE = 0,
-    WHK_REASON_MATCH,             /* valid: a signature matched */
-    WHK_REASON_MISSING_HEADER,    /* a signature or timestamp header absent */
-    WHK_REASON_MALFORMED_HEADER,  /* header present but unparseable */
-    WHK_REASON_MISMATCH,          /* well-formed signature, wrong value */
-    WHK_REASON_TIMESTAMP_OLD,     /* older than the tolerance allows */
-    WHK_REASON_TIMESTAMP_FUTURE,  /* further ahead than the tolerance */
-    WHK_REASON_BODY_HASH,         /* a signed hash of the body differs */
-    WHK_REASON_UNSUPPORTED,       /* algorithm or version not supported */
-    WHK_REASON_SECRET,            /* the secret or key cannot be used */
+    WHK_REASON_MATCH,            /* valid: a signature matched */
+    WHK_REASON_MISSING_HEADER,   /* a signature or timestamp header absent */
+    WHK_REASON_MALFORMED_HEADER, /* header present but unparseable */
+    WHK_REASON_MISMATCH,         /* well-formed signature, wrong value */
+    WHK_REASON_TIMESTAMP_OLD,    /* older than the tolerance allows */
+    WHK_REASON_TIMESTAMP_FUTURE, /* further ahead than the tolerance */
+    WHK_REASON_BODY_HASH,        /* a signed hash of the body differs */
+    WHK_REASON_UNSUPPORTED,      /* algorithm or version not supported */
+    WHK_REASON_SECRET,           /* the secret or key cannot be used */
     /*
      * Categories of what 'whk test' finds at an endpoint rather than in a
      * signature. Providers tag their failures with them so that the host
      * can print the fix for the symptom.
      */
-    WHK_REASON_FORGERY_ACCEPTED,  /* a forged or unsigned request got 2xx */
-    WHK_REASON_FIELDS_UNREAD,     /* the endpoint ignored the signed fields */
-    WHK_REASON_RESPONSE,          /* wrong status, media type or body */
-    WHK_REASON_TIMEOUT            /* answered after the provider gives up */
+    WHK_REASON_FORGERY_ACCEPTED, /* a forged or unsigned request got 2xx */
+    WHK_REASON_FIELDS_UNREAD,    /* the endpoint ignored the signed fields */
+    WHK_REASON_RESPONSE,         /* wrong status, media type or body */
+    WHK_REASON_TIMEOUT           /* answered after the provider gives up */
 };
 
 /*
