@@ -61,204 +61,21 @@ static int pick_hash(const struct whk_request *req, enum whk_hash *hash,
     return 0;
 }
 
-/*
- * Decodes the UTF-8 character at text[*pos] and advances *pos. The text
- * is valid UTF-8 (see to_utf8()); a stray byte still decodes as U+FFFD.
- */
-static unsigned long next_char(const unsigned char *text, size_t len,
-                               size_t *pos)
+/* Returns 1 when a and b have identical keys and values. */
+static int same_pair(const struct whk_param *a, const struct whk_param *b)
 {
-    unsigned char lead = text[*pos];
-    size_t extra = lead >= 0xf0 ? 3 : lead >= 0xe0 ? 2 : lead >= 0xc0 ? 1 : 0;
-    unsigned long c = extra == 3   ? lead & 0x07u
-                      : extra == 2 ? lead & 0x0fu
-                      : extra == 1 ? lead & 0x1fu
-                                   : lead;
-
-    if ((lead >= 0x80 && extra == 0) || lead >= 0xf8 ||
-        (extra > 0 && *pos + extra >= len))
-        goto invalid;
-    for (size_t i = 1; i <= extra; i++) {
-        if ((text[*pos + i] & 0xc0) != 0x80)
-            goto invalid;
-        c = c << 6 | (text[*pos + i] & 0x3fu);
-    }
-    *pos += extra + 1;
-    return c;
-
-invalid:
-    (*pos)++;
-    return 0xfffd;
-}
-
-/* Returns the UTF-16 code unit that starts character c. */
-static unsigned long first_unit(unsigned long c)
-{
-    return c < 0x10000 ? c : 0xd800 + ((c - 0x10000) >> 10);
-}
-
-/*
- * Orders UTF-8 strings as JavaScript orders strings, by UTF-16 code units,
- * as twilio-node 6.x does (and twilio-java). This differs from bytewise
- * order only where a character above U+FFFF meets one in U+E000..U+FFFF.
- * Strings that compare equal this way but differ in bytes are ordered
- * bytewise, so that only identical strings are equal.
- */
-static int compare_text(const char *a, size_t a_len, const char *b,
-                        size_t b_len)
-{
-    const unsigned char *x = (const unsigned char *)a;
-    const unsigned char *y = (const unsigned char *)b;
-    size_t i = 0, j = 0;
-    int c;
-
-    while (i < a_len && j < b_len) {
-        unsigned long p = next_char(x, a_len, &i), q = next_char(y, b_len, &j);
-
-        if (p == q)
-            continue;
-        if (first_unit(p) != first_unit(q))
-            return first_unit(p) < first_unit(q) ? -1 : 1;
-        return p < q ? -1 : 1; /* same high surrogate: low ones decide */
-    }
-    if (i < a_len || j < b_len)
-        return i < a_len ? 1 : -1;
-
-    c = memcmp(a, b, a_len < b_len ? a_len : b_len);
-    if (c != 0)
-        return c;
-    return a_len < b_len ? -1 : a_len > b_len;
-}
-
-static int compare_params(const void *x, const void *y)
-{
-    const struct whk_param *a = *(const struct whk_param *const *)x;
-    const struct whk_param *b = *(const struct whk_param *const *)y;
-    int c = compare_text(a->key, a->key_len, b->key, b->key_len);
-
-    return c != 0
-               ? c
-               : compare_text(a->value, a->value_len, b->value, b->value_len);
-}
-
-static void put_char(char *out, size_t *n, unsigned long c)
-{
-    if (c < 0x80) {
-        out[(*n)++] = (char)c;
-    } else if (c < 0x800) {
-        out[(*n)++] = (char)(0xc0 | c >> 6);
-        out[(*n)++] = (char)(0x80 | (c & 0x3f));
-    } else if (c < 0x10000) {
-        out[(*n)++] = (char)(0xe0 | c >> 12);
-        out[(*n)++] = (char)(0x80 | (c >> 6 & 0x3f));
-        out[(*n)++] = (char)(0x80 | (c & 0x3f));
-    } else {
-        out[(*n)++] = (char)(0xf0 | c >> 18);
-        out[(*n)++] = (char)(0x80 | (c >> 12 & 0x3f));
-        out[(*n)++] = (char)(0x80 | (c >> 6 & 0x3f));
-        out[(*n)++] = (char)(0x80 | (c & 0x3f));
-    }
-}
-
-/*
- * Copies text with each invalid UTF-8 sequence replaced by U+FFFD, by the
- * WHATWG Encoding Standard's decoder, which Node.js uses: Express hands
- * twilio-node strings decoded that way, and the SDK signs those. out has
- * room for 3 * len bytes. Returns the output length.
- */
-static size_t to_utf8(const unsigned char *text, size_t len, char *out)
-{
-    unsigned long c = 0;
-    size_t needed = 0, seen = 0, n = 0;
-    unsigned char lower = 0x80, upper = 0xbf;
-
-    for (size_t i = 0; i < len; i++) {
-        unsigned char b = text[i];
-
-        if (needed == 0) {
-            if (b < 0x80) {
-                out[n++] = (char)b;
-            } else if (b >= 0xc2 && b <= 0xdf) {
-                needed = 1;
-                c = b & 0x1fu;
-            } else if (b >= 0xe0 && b <= 0xef) {
-                lower = b == 0xe0 ? 0xa0 : 0x80;
-                upper = b == 0xed ? 0x9f : 0xbf;
-                needed = 2;
-                c = b & 0x0fu;
-            } else if (b >= 0xf0 && b <= 0xf4) {
-                lower = b == 0xf0 ? 0x90 : 0x80;
-                upper = b == 0xf4 ? 0x8f : 0xbf;
-                needed = 3;
-                c = b & 0x07u;
-            } else {
-                put_char(out, &n, 0xfffd);
-            }
-            continue;
-        }
-        if (b < lower || b > upper) {
-            /* The sequence ends early; b starts over. */
-            put_char(out, &n, 0xfffd);
-            needed = seen = 0;
-            lower = 0x80;
-            upper = 0xbf;
-            i--;
-            continue;
-        }
-        lower = 0x80;
-        upper = 0xbf;
-        c = c << 6 | (b & 0x3fu);
-        if (++seen == needed) {
-            put_char(out, &n, c);
-            needed = seen = 0;
-        }
-    }
-    if (needed != 0)
-        put_char(out, &n, 0xfffd);
-    return n;
-}
-
-/*
- * Returns the form parameters as decoded text, in one allocation: the
- * array, then each key and value converted by to_utf8().
- */
-static struct whk_param *decoded_params(const struct whk_request *req,
-                                        size_t count)
-{
-    size_t size = count * sizeof(struct whk_param), n = 0;
-    struct whk_param *params;
-    char *text;
-
-    for (size_t i = 0; i < count; i++) {
-        const struct whk_param *p = whk_request_param_at(req, i);
-        size += 3 * (p->key_len + p->value_len) + 2;
-    }
-    params = malloc(size ? size : 1);
-    if (params == NULL)
-        return NULL;
-    text = (char *)(params + count);
-    for (size_t i = 0; i < count; i++) {
-        const struct whk_param *p = whk_request_param_at(req, i);
-
-        params[i].key = text + n;
-        params[i].key_len =
-            to_utf8((const unsigned char *)p->key, p->key_len, text + n);
-        n += params[i].key_len;
-        text[n++] = '\0';
-        params[i].value = text + n;
-        params[i].value_len =
-            to_utf8((const unsigned char *)p->value, p->value_len, text + n);
-        n += params[i].value_len;
-        text[n++] = '\0';
-    }
-    return params;
+    return a->key_len == b->key_len && a->value_len == b->value_len &&
+           memcmp(a->key, b->key, a->key_len) == 0 &&
+           memcmp(a->value, b->value, a->value_len) == 0;
 }
 
 /*
  * Computes base64(HMAC(secret, url + key1 + value1 + key2 + ...)) with
- * keys sorted. A repeated key contributes each distinct value once, values
- * sorted, which is what twilio-node 6.x does with the arrays that Express
- * builds for repeated keys.
+ * keys sorted as twilio-node 6.x sorts them (by UTF-16 code units, like
+ * twilio-java), over the text that Express decodes from the form. A
+ * repeated key contributes each distinct value once, values sorted, which
+ * is what twilio-node 6.x does with the arrays that Express builds for
+ * repeated keys.
  */
 static enum whk_status compute(enum whk_hash hash, struct whk_span secret,
                                const char *url, const struct whk_request *req,
@@ -266,28 +83,28 @@ static enum whk_status compute(enum whk_hash hash, struct whk_span secret,
                                struct whk_error *err)
 {
     size_t count = with_params ? whk_request_param_count(req) : 0;
-    struct whk_param *params = decoded_params(req, count);
-    const struct whk_param **sorted = NULL;
+    struct whk_param *params = NULL, *sorted = NULL;
     struct whk_span *parts = NULL;
     unsigned char mac[WHK_DIGEST_MAX_SIZE];
     size_t mac_len, n = 0;
     enum whk_status status = WHK_ERR_NO_MEMORY;
 
-    sorted = malloc((count ? count : 1) * sizeof(*sorted));
+    params = malloc((count ? count : 1) * sizeof(*params));
     parts = malloc((1 + 2 * count) * sizeof(*parts));
-    if (params == NULL || sorted == NULL || parts == NULL)
+    if (params == NULL || parts == NULL)
         goto out;
-
     for (size_t i = 0; i < count; i++)
-        sorted[i] = &params[i];
-    qsort(sorted, count, sizeof(*sorted), compare_params);
+        params[i] = *whk_request_param_at(req, i);
+    status = whk_params_sorted_text(params, count, &sorted, err);
+    if (status != WHK_OK)
+        goto out;
 
     parts[n++] = (struct whk_span){url, strlen(url)};
     for (size_t i = 0; i < count; i++) {
-        if (i > 0 && compare_params(&sorted[i - 1], &sorted[i]) == 0)
+        if (i > 0 && same_pair(&sorted[i - 1], &sorted[i]))
             continue;
-        parts[n++] = (struct whk_span){sorted[i]->key, sorted[i]->key_len};
-        parts[n++] = (struct whk_span){sorted[i]->value, sorted[i]->value_len};
+        parts[n++] = (struct whk_span){sorted[i].key, sorted[i].key_len};
+        parts[n++] = (struct whk_span){sorted[i].value, sorted[i].value_len};
     }
 
     status =
@@ -302,7 +119,7 @@ out:
     if (status == WHK_ERR_NO_MEMORY)
         whk_error_set(err, status, "out of memory signing a Twilio request");
     free(params);
-    free(sorted);
+    whk_free(sorted);
     free(parts);
     return status;
 }

@@ -110,6 +110,74 @@ START_TEST(form_encode_round_trip)
 }
 END_TEST
 
+/* Sorts a decoded body with whk_params_sorted_text(). */
+static struct whk_param *sort_body(const char *body, size_t *count)
+{
+    struct whk_param *params = decode(body, count), *sorted = NULL;
+
+    ck_assert_int_eq(whk_params_sorted_text(params, *count, &sorted, NULL),
+                     WHK_OK);
+    whk_free(params);
+    return sorted;
+}
+
+START_TEST(sorted_text_orders_keys_then_values)
+{
+    size_t count = 0;
+    struct whk_param *sorted = sort_body("b=2&a=z&a=y&B=1&a=y", &count);
+
+    ck_assert_uint_eq(count, 5);
+    assert_param(&sorted[0], "B", "1");
+    assert_param(&sorted[1], "a", "y");
+    assert_param(&sorted[2], "a", "y");
+    assert_param(&sorted[3], "a", "z");
+    assert_param(&sorted[4], "b", "2");
+    whk_free(sorted);
+}
+END_TEST
+
+/*
+ * U+1F600 (UTF-8 F0 9F 98 80, UTF-16 D83D DE00) sorts before U+E000
+ * (EE 80 80) by UTF-16 code units, as JavaScript sorts, but after it by
+ * bytes.
+ */
+START_TEST(sorted_text_uses_utf16_order)
+{
+    size_t count = 0;
+    struct whk_param *sorted =
+        sort_body("%EE%80%80=private&%F0%9F%98%80=emoji&z=ascii", &count);
+
+    ck_assert_uint_eq(count, 3);
+    assert_param(&sorted[0], "z", "ascii");
+    assert_param(&sorted[1], "\xf0\x9f\x98\x80", "emoji");
+    assert_param(&sorted[2], "\xee\x80\x80", "private");
+    whk_free(sorted);
+}
+END_TEST
+
+/* Each invalid sequence becomes U+FFFD, as Node.js decodes text. */
+START_TEST(sorted_text_replaces_invalid_utf8)
+{
+    size_t count = 0;
+    struct whk_param *sorted = sort_body("k=%E2%82x%FF&%C3=v", &count);
+
+    ck_assert_uint_eq(count, 2);
+    assert_param(&sorted[0], "k", "\xef\xbf\xbdx\xef\xbf\xbd");
+    assert_param(&sorted[1], "\xef\xbf\xbd", "v");
+    whk_free(sorted);
+}
+END_TEST
+
+START_TEST(sorted_text_of_no_params)
+{
+    struct whk_param *sorted = NULL;
+
+    ck_assert_int_eq(whk_params_sorted_text(NULL, 0, &sorted, NULL), WHK_OK);
+    ck_assert_ptr_nonnull(sorted);
+    whk_free(sorted);
+}
+END_TEST
+
 int main(void)
 {
     Suite *suite = suite_create("form");
@@ -121,6 +189,10 @@ int main(void)
     tcase_add_test(tc, form_value_with_equals);
     tcase_add_test(tc, form_empty_body);
     tcase_add_test(tc, form_encode_round_trip);
+    tcase_add_test(tc, sorted_text_orders_keys_then_values);
+    tcase_add_test(tc, sorted_text_uses_utf16_order);
+    tcase_add_test(tc, sorted_text_replaces_invalid_utf8);
+    tcase_add_test(tc, sorted_text_of_no_params);
     suite_add_tcase(suite, tc);
     return whkt_run(suite);
 }

@@ -40,6 +40,23 @@ WHK_API enum whk_status whk_form_decode(const char *body, size_t len,
 WHK_API char *whk_form_encode(const char *data, size_t len);
 
 /*
+ * Copies params[0..count) as text and sorts the copies, for schemes that
+ * sign sorted parameters the way a Node.js SDK computes them. Each key and
+ * value is decoded as UTF-8 by the WHATWG Encoding Standard's decoder,
+ * which Node.js uses, so every invalid sequence becomes U+FFFD. The copies
+ * are sorted by key, then by value, in UTF-16 code unit order, which is
+ * how JavaScript's Array.prototype.sort() compares strings; that differs
+ * from byte order only where a character above U+FFFF meets one in
+ * U+E000..U+FFFF. Repeated pairs are kept, next to each other. On success
+ * *sorted is one allocation holding the count parameters and their
+ * NUL-terminated strings, released with whk_free().
+ */
+WHK_API enum whk_status whk_params_sorted_text(const struct whk_param *params,
+                                               size_t count,
+                                               struct whk_param **sorted,
+                                               struct whk_error *err);
+
+/*
  * Parts of a URL as spans into the original string: nothing is decoded or
  * re-encoded, because providers sign the exact characters of the URL.
  * Absent parts have ptr NULL. port excludes the ":", query the "?" and
