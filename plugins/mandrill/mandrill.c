@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: MIT */
 /* Mandrill's X-Mandrill-Signature: HMAC-SHA1 of the URL and sorted params. */
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -111,69 +110,19 @@ static int matches(const struct whk_request *req, struct whk_span secret,
     return equal;
 }
 
-/*
- * Returns a copy of url with one common difference undone: variant 0 adds
- * or removes the slash at the end of the path, variant 1 swaps http and
- * https. Returns NULL when the variant does not apply.
- */
-static char *url_variant(const char *url, const struct whk_url_parts *p,
-                         int variant)
-{
-    const char *path_end = p->path.ptr + p->path.len;
-    size_t len = strlen(url);
-    char *copy;
-
-    if (variant == 0 &&
-        (p->path.ptr == NULL || (p->path.len == 1 && *p->path.ptr == '/')))
-        return NULL;
-    copy = malloc(len + 3);
-    if (copy == NULL)
-        return NULL;
-    if (variant == 0 && p->path.len > 1 && path_end[-1] == '/')
-        snprintf(copy, len + 3, "%.*s%s", (int)(path_end - url - 1), url,
-                 path_end);
-    else if (variant == 0)
-        snprintf(copy, len + 3, "%.*s/%s", (int)(path_end - url), url,
-                 path_end);
-    else if (p->scheme.len == 5 && memcmp(url, "https", 5) == 0)
-        snprintf(copy, len + 3, "http%s", url + 5);
-    else if (p->scheme.len == 4 && memcmp(url, "http", 4) == 0)
-        snprintf(copy, len + 3, "https%s", url + 4);
-    else {
-        free(copy);
-        return NULL;
-    }
-    return copy;
-}
-
-/* Adds notes that explain a mismatch Mandrill users commonly meet. */
+/* Notes a body without mandrill_events, which Mandrill always posts. */
 static void explain_mismatch(const struct whk_request *req,
-                             struct whk_span secret, const char *url,
-                             const struct whk_url_parts *parts,
                              struct whk_verdict *verdict)
 {
-    int has_events = 0;
-
-    for (int variant = 0; variant < 2; variant++) {
-        char *other = url_variant(url, parts, variant);
-
-        if (other != NULL && matches(req, secret, other))
-            whk_verdict_add_note(verdict,
-                                 "the signature matches %s instead; Mandrill "
-                                 "signs the URL exactly as entered in its "
-                                 "webhook settings, so verify with that one",
-                                 other);
-        free(other);
+    for (size_t i = 0; i < whk_request_param_count(req); i++) {
+        if (strcmp(whk_request_param_at(req, i)->key, EVENTS_PARAM) == 0)
+            return;
     }
-    for (size_t i = 0; i < whk_request_param_count(req); i++)
-        has_events |=
-            strcmp(whk_request_param_at(req, i)->key, EVENTS_PARAM) == 0;
-    if (!has_events)
-        whk_verdict_add_note(verdict,
-                             "the body has no %s form parameter; Mandrill "
-                             "posts its events as application/"
-                             "x-www-form-urlencoded %s=JSON",
-                             EVENTS_PARAM, EVENTS_PARAM);
+    whk_verdict_add_note(verdict,
+                         "the body has no %s form parameter; Mandrill posts "
+                         "its events as application/x-www-form-urlencoded "
+                         "%s=JSON",
+                         EVENTS_PARAM, EVENTS_PARAM);
 }
 
 /* Checks that the header is base64 of 20 bytes, or sets the verdict. */
@@ -232,7 +181,7 @@ static void mandrill_verify(void *state, const struct whk_context *ctx,
                     "%s does not match the HMAC-SHA1 of %s and the %zu "
                     "sorted POST parameter(s)",
                     SIGNATURE_HEADER, url, count);
-    explain_mismatch(req, secret, url, &parts, verdict);
+    explain_mismatch(req, verdict);
 }
 
 static const char *const mandrill_headers[] = {SIGNATURE_HEADER, NULL};

@@ -40,9 +40,9 @@ header="X-Mandrill-Signature: $sig"
 
 expect 0 "matches the HMAC-SHA1 of $url and the 1 sorted" -- \
   "$WHK" verify -p mandrill --url "$url" -d "$form" -H "$header"
-expect 1 "the signature matches $url instead" -- \
+expect 1 "the signature matches $url: the path" -- \
   "$WHK" verify -p mandrill --url "$url/" -d "$form" -H "$header"
-expect 1 "the signature matches $url instead" -- \
+expect 1 "the signature matches $url: the scheme is https" -- \
   "$WHK" verify -p mandrill --url "${url/https/http}" -d "$form" -H "$header"
 expect 1 "does not match" -- \
   "$WHK" verify -p mandrill --url "$url" -d "${form}x" -H "$header"
