@@ -53,6 +53,16 @@ expect_equal "$(node -e 'console.log(JSON.parse(require("fs").readFileSync("body
 expect_status 0 "whk test twitter" "$WHK" test -p twitter --target "$base" --secret-env CHALLENGE_SECRET
 expect_in out "challenge crc" "whk test twitter reports the crc"
 stop_listen
+expect_in twitter.log "not applicable: the 'crc' challenge is sent unsigned" "listen logs the crc as unsigned"
+expect_equal "$(tail -n 1 twitter.jsonl | node -e 'console.log(JSON.parse(require("fs").readFileSync(0,"utf8")).challenge)')" \
+  crc "the crc record names its challenge"
+expect_status 0 "verify passes over the crc record" \
+  "$WHK" verify -p twitter --secret-env CHALLENGE_SECRET twitter.jsonl
+expect_in err "nor an unsigned challenge (1 record after it skipped" "verify names the skipped crc"
+crc_id=$(tail -n 1 twitter.jsonl | node -e 'console.log(JSON.parse(require("fs").readFileSync(0,"utf8")).id)')
+expect_status 1 "verify of the crc record itself" \
+  "$WHK" verify -p twitter --secret-env CHALLENGE_SECRET --record "$crc_id" twitter.jsonl
+expect_in out "unsigned 'crc' challenge, which carries no signature" "verify explains the crc record"
 
 # Meta: hub.challenge is echoed only for the right verify token.
 start_listen whatsapp.log -p whatsapp --secret-env CHALLENGE_SECRET --capture whatsapp.jsonl --no-sync
