@@ -105,15 +105,24 @@ static int add_header_option(struct whk_request *req, const char *line)
     value = colon + 1;
     while (*value == ' ' || *value == '\t')
         value++;
+    if (strpbrk(value, "\r\n") != NULL) {
+        whkp_error("--header '%s' has a line break (CR or LF) in its value; "
+                   "give each header with its own --header",
+                   line);
+        return 0;
+    }
     name = strndup(line, (size_t)(colon - line));
     status =
         name ? whk_request_set_header(req, name, value) : WHK_ERR_NO_MEMORY;
-    free(name);
-    if (status != WHK_OK) {
+    if (status == WHK_ERR_INVALID)
+        whkp_error("--header '%s': the name '%s' has a character that a "
+                   "header name cannot have (a space, a colon or a control "
+                   "character, for example)",
+                   line, name);
+    else if (status != WHK_OK)
         whkp_error("--header '%s': %s", line, whk_strerror(status));
-        return 0;
-    }
-    return 1;
+    free(name);
+    return status == WHK_OK;
 }
 
 static const struct whk_sample *find_sample(const struct whk_descriptor *d,
