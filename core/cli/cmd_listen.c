@@ -327,7 +327,7 @@ static void print_start_notes(const struct whkp_listener *l,
                      "tunnel's URL may not verify");
 }
 
-/* Blocks until SIGINT or SIGTERM; the server threads run meanwhile. */
+/* Blocks until SIGINT, SIGTERM or SIGHUP; the server threads run meanwhile. */
 static void wait_for_signal(const sigset_t *set)
 {
     int signal_number;
@@ -503,6 +503,7 @@ int whkp_cmd_listen(int argc, char **argv)
     sigemptyset(&signals);
     sigaddset(&signals, SIGINT);
     sigaddset(&signals, SIGTERM);
+    sigaddset(&signals, SIGHUP);
     pthread_sigmask(SIG_BLOCK, &signals, NULL);
     signal(SIGPIPE, SIG_IGN);
     return run(&args, &signals);

@@ -2,6 +2,7 @@
 /* Building the request a command works on from files, samples or flags. */
 #include <ctype.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -48,6 +49,14 @@ int whkp_check_stdin(const struct whkp_request_options *opts,
 
 int whkp_parse_seconds(const char *option, const char *text, int64_t *value)
 {
+    size_t digits = strspn(text, "0123456789");
+
+    if (digits > 0 && text[digits] == '\0' &&
+        !whk_parse_int64(text, strlen(text), value)) {
+        whkp_error("%s '%s' is out of range; give at most %lld seconds", option,
+                   text, (long long)INT64_MAX);
+        return 0;
+    }
     if (!whk_parse_int64(text, strlen(text), value) || *value < 0) {
         whkp_error("%s '%s' is not a whole, non-negative number of seconds",
                    option, text);

@@ -361,6 +361,12 @@ run "$WHK" sign -p svix --secret-env INPUT_WHSEC --url "$url" --data '{}' \
 expect_status 2
 expect_err "contains a control character at position 6"
 
+cli_case "--now out of range"
+run "$WHK" verify -p twilio --secret-env INPUT_SECRET --url "$url" \
+    --data "@$form" --now 99999999999999999999
+expect_status 2
+expect_err "--now '99999999999999999999' is out of range"
+
 cli_case "no output contains a secret"
 expect_no_leak "$INPUT_SECRET"
 
