@@ -289,13 +289,17 @@ static void print_summary(const struct whkp_listener *l, double seconds,
     size_t records = whkp_capture_count(l->capture);
 
     whkp_printf("stopped after %.1f s: %zu %s (%zu valid, %zu invalid, "
-                "%zu not applicable), %zu %s, %zu rejected with 403, "
-                "%zu too large (413)\n",
+                "%zu not applicable), %zu %s, %zu rejected with %d, "
+                "%zu too large (413)",
                 seconds, c->deliveries,
                 whkp_plural(c->deliveries, "delivery", "deliveries"), c->valid,
                 c->invalid, c->not_applicable, c->duplicates,
                 whkp_plural(c->duplicates, "duplicate", "duplicates"),
-                c->rejected, c->too_large);
+                c->rejected, whkp_challenge_invalid_status(l->descriptor),
+                c->too_large);
+    if (c->malformed > 0)
+        whkp_printf(", %zu malformed (400)", c->malformed);
+    whkp_printf("\n");
     if (l->forward != NULL)
         whkp_printf("  forwarded %zu to %s, %zu upstream %s (502/504), "
                     "%zu cancelled by the shutdown, %zu slower than the "

@@ -169,6 +169,7 @@ expect_equal "$(status_of)" 401 "discord forged ping status"
 expect_status 0 "whk test discord" "$WHK" test -p discord --target "$base" --key-file discord.pem
 expect_in out "challenge ping, forged" "whk test discord reports the forged ping"
 stop_listen
+expect_in discord.log "rejected with 401" "the summary names Discord's status"
 
 # An endpoint that answers challenges wrongly fails whk test: a Dropbox
 # stand-in gets X's CRC, which it does not know.
