@@ -243,30 +243,12 @@ static int check_url(const char *option, const char *url)
 }
 
 /*
- * Checks --forward: an absolute URL to which each request target, which
- * has its own query, can be appended. Errors show the URL without its
- * password.
+ * Checks --forward: an absolute http:// or https:// URL to which each
+ * request target, which has its own query, can be appended.
  */
-static int check_forward(const char *url, const char *redacted)
+static int check_forward(const char *url)
 {
-    struct whk_url_parts parts;
-    struct whk_error err = {0};
-
-    if (url == NULL)
-        return 1;
-    if (whk_url_split(url, &parts, &err) != WHK_OK) {
-        whkp_error("--forward '%s': %s", redacted, err.text);
-        return 0;
-    }
-    if (parts.query.ptr != NULL || parts.fragment.ptr != NULL) {
-        whkp_error("--forward '%s' has a %s; give the app's base URL alone "
-                   "(such as http://localhost:3000), because each "
-                   "delivery's request target, query included, is "
-                   "appended to it",
-                   redacted, parts.query.ptr != NULL ? "query" : "fragment");
-        return 0;
-    }
-    return 1;
+    return url == NULL || whkp_check_http_url("--forward", url, 0);
 }
 
 static void print_banner(const struct whkp_listener *l,
@@ -307,13 +289,17 @@ static void print_summary(const struct whkp_listener *l, double seconds,
     size_t records = whkp_capture_count(l->capture);
 
     whkp_printf("stopped after %.1f s: %zu %s (%zu valid, %zu invalid, "
-                "%zu not applicable), %zu %s, %zu rejected with 403, "
-                "%zu too large (413)\n",
+                "%zu not applicable), %zu %s, %zu rejected with %d, "
+                "%zu too large (413)",
                 seconds, c->deliveries,
                 whkp_plural(c->deliveries, "delivery", "deliveries"), c->valid,
                 c->invalid, c->not_applicable, c->duplicates,
                 whkp_plural(c->duplicates, "duplicate", "duplicates"),
-                c->rejected, c->too_large);
+                c->rejected, whkp_challenge_invalid_status(l->descriptor),
+                c->too_large);
+    if (c->malformed > 0)
+        whkp_printf(", %zu malformed (400)", c->malformed);
+    whkp_printf("\n");
     if (l->forward != NULL)
         whkp_printf("  forwarded %zu to %s, %zu upstream %s (502/504), "
                     "%zu cancelled by the shutdown, %zu slower than the "
@@ -345,7 +331,7 @@ static void print_start_notes(const struct whkp_listener *l,
                      "tunnel's URL may not verify");
 }
 
-/* Blocks until SIGINT or SIGTERM; the server threads run meanwhile. */
+/* Blocks until SIGINT, SIGTERM or SIGHUP; the server threads run meanwhile. */
 static void wait_for_signal(const sigset_t *set)
 {
     int signal_number;
@@ -363,7 +349,7 @@ static int check_urls(struct whkp_listener *l)
         return WHKP_EXIT_ENV;
     }
     if (!check_url("--public-url", l->public_base) ||
-        !check_forward(l->forward, l->forward_redacted))
+        !check_forward(l->forward))
         return WHKP_EXIT_USAGE;
     return WHKP_EXIT_OK;
 }
@@ -521,6 +507,7 @@ int whkp_cmd_listen(int argc, char **argv)
     sigemptyset(&signals);
     sigaddset(&signals, SIGINT);
     sigaddset(&signals, SIGTERM);
+    sigaddset(&signals, SIGHUP);
     pthread_sigmask(SIG_BLOCK, &signals, NULL);
     signal(SIGPIPE, SIG_IGN);
     return run(&args, &signals);

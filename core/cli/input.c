@@ -2,6 +2,7 @@
 /* Building the request a command works on from files, samples or flags. */
 #include <ctype.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -48,6 +49,14 @@ int whkp_check_stdin(const struct whkp_request_options *opts,
 
 int whkp_parse_seconds(const char *option, const char *text, int64_t *value)
 {
+    size_t digits = strspn(text, "0123456789");
+
+    if (digits > 0 && text[digits] == '\0' &&
+        !whk_parse_int64(text, strlen(text), value)) {
+        whkp_error("%s '%s' is out of range; give at most %lld seconds", option,
+                   text, (long long)INT64_MAX);
+        return 0;
+    }
     if (!whk_parse_int64(text, strlen(text), value) || *value < 0) {
         whkp_error("%s '%s' is not a whole, non-negative number of seconds",
                    option, text);
@@ -105,15 +114,24 @@ static int add_header_option(struct whk_request *req, const char *line)
     value = colon + 1;
     while (*value == ' ' || *value == '\t')
         value++;
+    if (strpbrk(value, "\r\n") != NULL) {
+        whkp_error("--header '%s' has a line break (CR or LF) in its value; "
+                   "give each header with its own --header",
+                   line);
+        return 0;
+    }
     name = strndup(line, (size_t)(colon - line));
     status =
         name ? whk_request_set_header(req, name, value) : WHK_ERR_NO_MEMORY;
-    free(name);
-    if (status != WHK_OK) {
+    if (status == WHK_ERR_INVALID)
+        whkp_error("--header '%s': the name '%s' has a character that a "
+                   "header name cannot have (a space, a colon or a control "
+                   "character, for example)",
+                   line, name);
+    else if (status != WHK_OK)
         whkp_error("--header '%s': %s", line, whk_strerror(status));
-        return 0;
-    }
-    return 1;
+    free(name);
+    return status == WHK_OK;
 }
 
 static const struct whk_sample *find_sample(const struct whk_descriptor *d,
@@ -242,7 +260,7 @@ static int file_request(const struct whkp_request_options *opts,
         return WHKP_EXIT_OK;
     }
 
-    /* Without --record: the last delivery, not one of whk test's probes. */
+    /* Without --record: the last delivery, not a probe or a challenge. */
     status = whkp_record_read_delivery(data, len, opts->record_id, &record,
                                        &skipped, &err);
     free(data);
@@ -251,11 +269,11 @@ static int file_request(const struct whkp_request_options *opts,
         return WHKP_EXIT_USAGE;
     }
     if (opts->record_id == NULL && record.id != NULL && skipped > 0)
-        whkp_note("using capture record %s, the last in %s that is not a "
-                  "probe of whk test (%zu %s after it skipped; choose one "
-                  "with --record)",
+        whkp_note("using capture record %s, the last in %s that is neither "
+                  "a probe of whk test nor an unsigned challenge (%zu %s "
+                  "after it skipped; choose one with --record)",
                   record.id, name, skipped,
-                  whkp_plural(skipped, "probe record", "probe records"));
+                  whkp_plural(skipped, "record", "records"));
     else if (opts->record_id == NULL && record.id != NULL)
         whkp_note("using capture record %s, the last in %s (choose one "
                   "with --record)",

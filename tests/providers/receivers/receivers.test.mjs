@@ -222,7 +222,7 @@ for (const provider of PROVIDERS) {
     assertAllPassed(provider, result.report);
 
     // Probes are sent first and rejected by whk listen, each for its
-    // reason; the challenges come last.
+    // reason, and the challenges come last.
     const records = fs.readFileSync(capture, 'utf8').trim().split('\n').map((line) => JSON.parse(line));
     const reasons = ['mismatch', 'missing_header'];
     if (declarations[provider].tolerance_seconds > 0) reasons.push('timestamp_too_old');
@@ -322,6 +322,16 @@ test('discord-interactions checks no timestamp age', async () => {
   assert.equal(stale.passed, false);
   assert.match(stale.problems[0], /signed 3900 s ago, 3600 s beyond the tolerance of 300 s/);
   assert.equal(check(report, 'forged signature').status, 401);
+});
+
+test('no stale probe for a scheme without a timestamp', async () => {
+  const { status, report } = await whk(['test', '-p', 'github', '--target',
+    `${RECEIVERS}/webhooks/github`, '--public-url', PUBLIC, '--json', '--tolerance', '300']);
+
+  assert.equal(status, 0, JSON.stringify(report, null, 2));
+  const stale = check(report, 'stale timestamp');
+  assert.equal(stale.passed, true);
+  assert.match(stale.summary, /^skipped: GitHub signs no timestamp/);
 });
 
 test('key-pair providers need a private key of their type', async () => {
