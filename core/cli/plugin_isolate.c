@@ -134,7 +134,7 @@ static void read_rows(struct whkp_check_report *report, json_t *done, int fd,
             if (len == sizeof(buf) - 1)
                 len = 0; /* a line this long is not a row */
         } else if (ready < 0 && errno != EINTR) {
-            break;
+            break; /* reap() still limits the time the child takes */
         }
         if (calls != last_calls) {
             last_calls = calls;
@@ -144,6 +144,32 @@ static void read_rows(struct whkp_check_report *report, json_t *done, int fd,
             out->timed_out = 1;
             break;
         }
+    }
+}
+
+/*
+ * Waits for the child to end. A plugin that closed the pipe may still be
+ * in a call, so the time limit holds here too.
+ */
+static void reap(pid_t pid, const struct whkp_progress *progress,
+                 struct outcome *out)
+{
+    const struct timespec pause = {0, 10 * 1000 * 1000};
+    unsigned last_calls = atomic_load(&progress->calls);
+    double since = now_seconds();
+
+    while (waitpid(pid, &out->wait_status, WNOHANG) == 0) {
+        unsigned calls = atomic_load(&progress->calls);
+
+        if (calls != last_calls) {
+            last_calls = calls;
+            since = now_seconds();
+        } else if (!out->timed_out &&
+                   now_seconds() - since >= WHKP_CALL_TIME_LIMIT) {
+            kill(pid, SIGKILL);
+            out->timed_out = 1;
+        }
+        nanosleep(&pause, NULL);
     }
 }
 
@@ -193,8 +219,7 @@ static int run_child(struct whkp_check_report *report, json_t *done,
     close(fds[1]);
     read_rows(report, done, fds[0], pid, progress, out);
     close(fds[0]);
-    while (waitpid(pid, &out->wait_status, 0) < 0 && errno == EINTR)
-        ;
+    reap(pid, progress, out);
     return 0;
 }
 
