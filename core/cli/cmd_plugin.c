@@ -5,9 +5,11 @@
 #include <getopt.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <ltdl.h>
 
@@ -27,8 +29,11 @@ static const char check_usage[] =
     "what whk relies on: the ABI version and descriptor size, that only the\n"
     "descriptor is exported, each declaration (signature headers, secret,\n"
     "field table, samples, response, timeout, failures), that every sample\n"
-    "signs and verifies back, and that a changed body, a changed signature\n"
-    "and a wrong secret are rejected. Prints one line per check.\n"
+    "signs and verifies back, that a changed body, a changed signature, a\n"
+    "wrong secret and a timestamp outside the tolerance are rejected, and\n"
+    "that no verdict or error shows the secret. Each call into the plugin\n"
+    "runs in a child process and must return within 5 s; a crash or a\n"
+    "hang fails the check it happened in. Prints one line per check.\n"
     "\n"
     "      --entry FILE        providers.d entry handed to the plugin's init\n"
     "                          (default: PROVIDER's installed entry, or {})\n"
@@ -76,23 +81,72 @@ struct target {
     lt_dlhandle lt;                /* handle of a preloaded module */
     struct whk_descriptor raw;     /* the plugin's own, zero past its size */
     int have_raw;                  /* raw's layout is this whk's */
-    struct whk_provider *provider;
+    struct whk_span secret;        /* given by the user, or empty */
 };
+
+static const char *const status_names[] = {"pass", "fail", "skip"};
+
+static void print_row(const char *check, enum whkp_check_status status,
+                      const char *message)
+{
+    char upper[5];
+
+    for (size_t i = 0; i < 4; i++)
+        upper[i] = (char)toupper((unsigned char)status_names[status][i]);
+    upper[4] = '\0';
+    printf("%s  %-18s  %s\n", upper, check, message);
+    /* A reader of a pipe sees each row as its check ends, and the rows
+     * printed so far survive when whk is killed. */
+    fflush(stdout);
+}
+
+/* Sends a JSON line to the parent; a short write ends the child. */
+static void send_line(int fd, json_t *line)
+{
+    char *text = json_dumps(line, JSON_COMPACT);
+    size_t len = text ? strlen(text) : 0;
+
+    if (text == NULL || write(fd, text, len) != (ssize_t)len ||
+        write(fd, "\n", 1) != 1)
+        _exit(WHKP_EXIT_ENV);
+    free(text);
+}
 
 void whkp_check_add(struct whkp_check_report *report, const char *check,
                     enum whkp_check_status status, const char *format, ...)
 {
-    static const char *const names[] = {"pass", "fail", "skip"};
     char message[600];
     va_list args;
+    json_t *row;
 
+    if (!whkp_check_pending(report, check))
+        return;
     va_start(args, format);
     vsnprintf(message, sizeof(message), format, args);
     va_end(args);
-    json_array_append_new(report->rows,
-                          json_pack("{s:s, s:s, s:s}", "check", check, "status",
-                                    names[status], "message", message));
+    row = json_pack("{s:s, s:s, s:s}", "check", check, "status",
+                    status_names[status], "message", message);
+    if (report->child_fd > 0 && row != NULL)
+        send_line(report->child_fd, row);
+    if (report->print)
+        print_row(check, status, message);
+    json_array_append_new(report->rows, row);
     report->counts[status]++;
+}
+
+void whkp_check_set_provider(struct whkp_check_report *report, const char *name)
+{
+    json_t *line;
+
+    if (report->child_fd > 0) {
+        line = json_pack("{s:s}", "provider", name);
+        if (line != NULL)
+            send_line(report->child_fd, line);
+        json_decref(line);
+        return;
+    }
+    free(report->provider);
+    report->provider = strdup(name);
 }
 
 void whkp_check_skip_all(struct whkp_check_report *report,
@@ -127,15 +181,25 @@ static int is_file_argument(const char *text)
            (len > 3 && strcmp(text + len - 3, ".so") == 0);
 }
 
-/* Reads --entry: a providers.d entry, which must be a JSON object. */
+/*
+ * Reads --entry: a providers.d entry, which must be a JSON object. A file
+ * that cannot be read or parsed is an input error, as in other commands.
+ */
 static int read_entry(const char *file, char **json)
 {
     json_error_t error;
     json_t *root = json_load_file(file, JSON_REJECT_DUPLICATES, &error);
 
+    if (root == NULL && error.line > 0)
+        whkp_error("--entry %s, line %d, column %d: %s; fix the JSON", file,
+                   error.line, error.column, error.text);
+    else if (root == NULL)
+        whkp_error("--entry %s: %s", file, error.text);
+    else if (!json_is_object(root))
+        whkp_error("--entry %s: the entry must be a JSON object, as "
+                   "providers.d files are",
+                   file);
     if (root == NULL || !json_is_object(root)) {
-        whkp_error("--entry %s: %s", file,
-                   root ? "the entry must be a JSON object" : error.text);
         json_decref(root);
         return WHKP_EXIT_USAGE;
     }
@@ -196,6 +260,54 @@ static int find_target(const struct check_args *args, struct target *t)
     return status;
 }
 
+/*
+ * Returns the module of an exported MODULE_LTX_whk_descriptor other than
+ * the file's own, as when the file was renamed or WHK_DESCRIPTOR() names
+ * another module, or NULL.
+ */
+static char *foreign_module(char **names, size_t count, const char *module)
+{
+    static const char suffix[] = "_LTX_whk_descriptor";
+    size_t suffix_len = sizeof(suffix) - 1;
+
+    for (size_t i = 0; i < count; i++) {
+        size_t len = strlen(names[i]);
+
+        if (len > suffix_len &&
+            strcmp(names[i] + len - suffix_len, suffix) == 0 &&
+            (len - suffix_len != strlen(module) ||
+             strncmp(names[i], module, len - suffix_len) != 0))
+            return strndup(names[i], len - suffix_len);
+    }
+    return NULL;
+}
+
+/* Fails the descriptor check of a file that exports no descriptor of its
+ * module, naming the fix. */
+static void fail_descriptor(struct whkp_check_report *r, const struct target *t,
+                            const char *symbol)
+{
+    char **names = NULL, *foreign = NULL;
+    size_t count = 0;
+
+    if (t->path != NULL &&
+        whkp_elf_exports(t->path, &names, &count, NULL) == WHK_OK)
+        foreign = foreign_module(names, count, t->module);
+    if (foreign != NULL)
+        whkp_check_add(r, "descriptor", WHKP_CHECK_FAIL,
+                       "no %s symbol, but %s_LTX_whk_descriptor: whk looks "
+                       "the descriptor up by the file name, so rename the "
+                       "file to %s.so or write WHK_DESCRIPTOR(%s)",
+                       symbol, foreign, foreign, t->module);
+    else
+        whkp_check_add(r, "descriptor", WHKP_CHECK_FAIL,
+                       "no %s symbol (nor whk_descriptor); define the "
+                       "descriptor with WHK_DESCRIPTOR(%s)",
+                       symbol, t->module);
+    free(foreign);
+    whkp_free_names(names, count);
+}
+
 /* Opens the plugin as the host would and finds its descriptor symbol. */
 static const struct whk_descriptor *open_raw(struct whkp_check_report *r,
                                              struct target *t)
@@ -222,7 +334,10 @@ static const struct whk_descriptor *open_raw(struct whkp_check_report *r,
                        whk_registry_plugin_path(t->registry),
                        whk_entry_file(t->entry));
         return NULL;
-    } else if ((t->dl = dlopen(t->path, RTLD_NOW | RTLD_LOCAL)) == NULL) {
+    }
+    /* NOTE: this dlopen() runs the plugin's ELF constructors in whk's own
+     * process, outside the child processes that contain crashes. */
+    else if ((t->dl = dlopen(t->path, RTLD_NOW | RTLD_LOCAL)) == NULL) {
         const char *cause = dlerror();
 
         whkp_check_add(r, "load", WHKP_CHECK_FAIL, "%s%s", cause,
@@ -239,10 +354,7 @@ static const struct whk_descriptor *open_raw(struct whkp_check_report *r,
     }
 
     if (found == NULL)
-        whkp_check_add(r, "descriptor", WHKP_CHECK_FAIL,
-                       "no %s symbol (nor whk_descriptor); define the "
-                       "descriptor with WHK_DESCRIPTOR(%s)",
-                       symbol, t->module);
+        fail_descriptor(r, t, symbol);
     else
         whkp_check_add(r, "descriptor", WHKP_CHECK_PASS, "%s found", symbol);
     return found;
@@ -295,10 +407,32 @@ static void join_names(char *buf, size_t size, char **names, size_t count)
         snprintf(buf + used, size - used, " and %zu more", count - 4);
 }
 
+/* Fails the exports check, naming the fix for each kind of extra name. */
+static void fail_exports(struct whkp_check_report *r, const struct target *t,
+                         const char *foreign, const char *list)
+{
+    if (foreign == NULL)
+        whkp_check_add(r, "exports", WHKP_CHECK_FAIL,
+                       "also exports %s; compile with -fvisibility=hidden "
+                       "(pkg-config whk-plugin adds it) and mark only the "
+                       "descriptor WHK_API",
+                       list);
+    else
+        whkp_check_add(r, "exports", WHKP_CHECK_FAIL,
+                       "exports %s_LTX_whk_descriptor, the descriptor of "
+                       "module '%s', but the file name makes the module "
+                       "'%s'; rename the file to %s.so or write "
+                       "WHK_DESCRIPTOR(%s)%s%s%s",
+                       foreign, foreign, t->module, foreign, t->module,
+                       list[0] ? "; it also exports " : "", list,
+                       list[0] ? ": compile with -fvisibility=hidden" : "");
+}
+
 static void check_exports(struct whkp_check_report *r, const struct target *t)
 {
     struct whk_error err = {0};
-    char **names, *extra[64], symbol[300], list[400];
+    char **names, *extra[64], symbol[300], foreign_symbol[300], list[400];
+    char *foreign;
     size_t count, extra_count = 0;
 
     if (t->path == NULL) {
@@ -311,47 +445,143 @@ static void check_exports(struct whkp_check_report *r, const struct target *t)
         return;
     }
     snprintf(symbol, sizeof(symbol), "%s_LTX_whk_descriptor", t->module);
+    foreign = foreign_module(names, count, t->module);
+    snprintf(foreign_symbol, sizeof(foreign_symbol), "%s_LTX_whk_descriptor",
+             foreign ? foreign : "");
     for (size_t i = 0; i < count && extra_count < 64; i++) {
         if (strcmp(names[i], symbol) != 0 &&
+            strcmp(names[i], foreign_symbol) != 0 &&
             strcmp(names[i], "whk_descriptor") != 0)
             extra[extra_count++] = names[i];
     }
     join_names(list, sizeof(list), extra, extra_count);
-    if (extra_count > 0)
-        whkp_check_add(r, "exports", WHKP_CHECK_FAIL,
-                       "also exports %s; compile with -fvisibility=hidden "
-                       "(pkg-config whk-plugin adds it) and mark only the "
-                       "descriptor WHK_API",
-                       list);
+    if (extra_count > 0 || foreign != NULL)
+        fail_exports(r, t, foreign, list);
     else
         whkp_check_add(r, "exports", WHKP_CHECK_PASS,
                        "exports the descriptor and nothing else");
+    free(foreign);
     whkp_free_names(names, count);
 }
 
-/* Loads the plugin through libwhk, as every command does. */
-static void check_init(struct whkp_check_report *r, struct target *t)
+/* Loads the plugin through libwhk, as every command does: calls init. */
+static enum whk_status load_provider(const struct target *t,
+                                     struct whk_provider **provider,
+                                     struct whk_error *err)
 {
-    struct whk_error err = {0};
-    enum whk_status status;
-
     if (t->entry != NULL && t->path == NULL)
-        status = whk_provider_load(t->registry, whk_entry_name(t->entry),
-                                   &t->provider, &err);
-    else
-        status =
-            whk_provider_load_file(t->path, t->entry_json, &t->provider, &err);
-    if (status == WHK_OK)
-        whkp_check_add(r, "init", WHKP_CHECK_PASS,
-                       "whk loads it as provider '%s'%s",
-                       whk_provider_name(t->provider),
-                       t->raw.init ? " and its init accepts the entry" : "");
-    else
-        whkp_check_add(r, "init", WHKP_CHECK_FAIL, "%s", err.text);
+        return whk_provider_load(t->registry, whk_entry_name(t->entry),
+                                 provider, err);
+    return whk_provider_load_file(t->path, t->entry_json, provider, err);
 }
 
-static void check_all(struct whkp_check_report *r, struct target *t,
-                      struct whk_span secret)
+/*
+ * The init check, then the declaration checks of the descriptor init
+ * chose. Runs in a checking child, which exits without calling fini: the
+ * fini check calls it on its own.
+ */
+static void run_init(struct whkp_check_report *r, void *data)
+{
+    const struct target *t = data;
+    struct whk_provider *provider = NULL;
+    struct whk_error err = {0};
+
+    whkp_check_calling(r, "init", "init");
+    if (load_provider(t, &provider, &err) != WHK_OK) {
+        whkp_check_add(r, "init", WHKP_CHECK_FAIL, "%s", err.text);
+        if (t->raw.init == NULL)
+            whkp_check_declarations(r, &t->raw);
+        else
+            whkp_check_skip_all(r, whkp_declaration_checks,
+                                "init failed, and init may supply the "
+                                "declarations");
+        return;
+    }
+    whkp_check_add(r, "init", WHKP_CHECK_PASS,
+                   "whk loads it as provider '%s'%s",
+                   whk_provider_name(provider),
+                   t->raw.init ? " and its init accepts the entry" : "");
+    whkp_check_set_provider(r, whk_provider_name(provider));
+    whkp_check_declarations(r, whk_provider_descriptor(provider));
+}
+
+/* The behaviour checks, in a checking child. */
+static void run_behaviour(struct whkp_check_report *r, void *data)
+{
+    const struct target *t = data;
+    struct whk_provider *provider = NULL;
+    struct whk_error err = {0};
+
+    whkp_check_calling(r, whkp_behaviour_checks[0], "init");
+    if (load_provider(t, &provider, &err) != WHK_OK) {
+        whkp_check_skip_all(r, whkp_behaviour_checks, err.text);
+        return;
+    }
+    whkp_check_behaviour(r, provider, t->secret);
+}
+
+/* The fini check, in a checking child: loads the plugin and frees it. */
+static void run_fini(struct whkp_check_report *r, void *data)
+{
+    const struct target *t = data;
+    struct whk_provider *provider = NULL;
+    struct whk_error err = {0};
+
+    whkp_check_calling(r, "fini", "init");
+    if (load_provider(t, &provider, &err) != WHK_OK) {
+        whkp_check_add(r, "fini", WHKP_CHECK_SKIP, "%s", err.text);
+        return;
+    }
+    whkp_check_calling(r, "fini", "fini");
+    whk_provider_free(provider);
+    whkp_check_add(r, "fini", WHKP_CHECK_PASS,
+                   "fini releases what init allocated and returns");
+}
+
+static int check_passed(const struct whkp_check_report *r, const char *check)
+{
+    size_t index;
+    json_t *row;
+
+    json_array_foreach(r->rows, index, row)
+    {
+        if (strcmp(json_string_value(json_object_get(row, "check")), check) ==
+            0)
+            return strcmp(json_string_value(json_object_get(row, "status")),
+                          "pass") == 0;
+    }
+    return 0;
+}
+
+/*
+ * Runs the checks that call into the plugin (init, sign, verify,
+ * check_secret, fini), each group in child processes, so that a plugin
+ * that crashes or hangs fails a check instead of ending whk.
+ */
+static void check_calls(struct whkp_check_report *r, struct target *t)
+{
+    static const char *const fini[] = {"fini", NULL};
+    const char *first[32] = {"init"};
+    size_t count = 1;
+
+    for (const char *const *c = whkp_declaration_checks; *c && count < 31; c++)
+        first[count++] = *c;
+    first[count] = NULL;
+    whkp_check_isolated(r, first, run_init, t);
+    if (!check_passed(r, "init")) {
+        whkp_check_skip_all(r, whkp_behaviour_checks,
+                            "whk cannot load the plugin");
+        whkp_check_skip_all(r, fini, "whk cannot load the plugin");
+        return;
+    }
+    whkp_check_isolated(r, whkp_behaviour_checks, run_behaviour, t);
+    if (t->raw.fini == NULL)
+        whkp_check_add(r, "fini", WHKP_CHECK_SKIP, "the plugin has no fini");
+    else
+        whkp_check_isolated(r, fini, run_fini, t);
+}
+
+static void check_all(struct whkp_check_report *r, struct target *t)
 {
     static const char *const after_descriptor[] = {"abi-version",
                                                    "descriptor-size", NULL};
@@ -375,6 +605,7 @@ static void check_all(struct whkp_check_report *r, struct target *t,
 
     if (!t->have_raw) {
         static const char *const init[] = {"init", NULL};
+        static const char *const fini[] = {"fini", NULL};
         const char *reason = "the descriptor's layout is not this whk's";
 
         if (t->dl == NULL && t->lt == NULL)
@@ -384,42 +615,17 @@ static void check_all(struct whkp_check_report *r, struct target *t,
         whkp_check_skip_all(r, init, reason);
         whkp_check_skip_all(r, whkp_declaration_checks, reason);
         whkp_check_skip_all(r, whkp_behaviour_checks, reason);
+        whkp_check_skip_all(r, fini, reason);
         return;
     }
-    check_init(r, t);
-    if (t->provider != NULL)
-        whkp_check_declarations(r, whk_provider_descriptor(t->provider));
-    else if (t->raw.init == NULL)
-        whkp_check_declarations(r, &t->raw);
-    else
-        whkp_check_skip_all(r, whkp_declaration_checks,
-                            "init failed, and init may supply the "
-                            "declarations");
-    if (t->provider != NULL)
-        whkp_check_behaviour(r, t->provider, secret);
-    else
-        whkp_check_skip_all(r, whkp_behaviour_checks,
-                            "whk cannot load the plugin");
+    check_calls(r, t);
 }
 
-static void print_text(const struct whkp_check_report *r, const char *name)
+/* Prints the summary line; print_row() printed each row as it came. */
+static void print_summary(const struct whkp_check_report *r, const char *name)
 {
-    size_t index;
-    json_t *row;
     size_t total = json_array_size(r->rows);
 
-    json_array_foreach(r->rows, index, row)
-    {
-        char status[5];
-        const char *text = json_string_value(json_object_get(row, "status"));
-
-        for (size_t i = 0; i < 4; i++)
-            status[i] = (char)toupper((unsigned char)text[i]);
-        status[4] = '\0';
-        printf("%s  %-18s  %s\n", status,
-               json_string_value(json_object_get(row, "check")),
-               json_string_value(json_object_get(row, "message")));
-    }
     if (r->counts[WHKP_CHECK_FAIL] == 0)
         printf("%s: all %zu checks pass\n", name, total);
     else
@@ -432,9 +638,8 @@ static void print_json(const struct whkp_check_report *r,
 {
     json_t *root =
         json_pack("{s:s, s:s?, s:s?, s:O, s:i, s:i, s:i}", "plugin", name,
-                  "file", t->path, "provider",
-                  t->provider ? whk_provider_name(t->provider) : NULL, "checks",
-                  r->rows, "passed", (int)r->counts[WHKP_CHECK_PASS], "failed",
+                  "file", t->path, "provider", r->provider, "checks", r->rows,
+                  "passed", (int)r->counts[WHKP_CHECK_PASS], "failed",
                   (int)r->counts[WHKP_CHECK_FAIL], "skipped",
                   (int)r->counts[WHKP_CHECK_SKIP]);
     char *text = root ? json_dumps(root, JSON_INDENT(2)) : NULL;
@@ -447,7 +652,6 @@ static void print_json(const struct whkp_check_report *r,
 
 static void clear_target(struct target *t)
 {
-    whk_provider_free(t->provider);
     if (t->dl != NULL)
         dlclose(t->dl);
     if (t->lt != NULL) {
@@ -462,10 +666,13 @@ static void clear_target(struct target *t)
 
 static int check(const struct check_args *args)
 {
-    struct whkp_check_report report = {json_array(), {0}};
+    struct whkp_check_report report = {0};
     struct whkp_secret secret = {0};
     struct target t = {0};
     int status = find_target(args, &t);
+
+    report.rows = json_array();
+    report.print = !args->json;
 
     if (status == WHKP_EXIT_OK && (args->secret_env || args->secret_file))
         status = whkp_secret_load(args->secret_env, args->secret_file, NULL,
@@ -477,16 +684,18 @@ static int check(const struct check_args *args)
         goto out;
     }
 
-    check_all(&report, &t, whkp_secret_span(&secret));
+    t.secret = whkp_secret_span(&secret);
+    check_all(&report, &t);
     if (args->json)
         print_json(&report, &t, args->plugin);
     else
-        print_text(&report, args->plugin);
+        print_summary(&report, args->plugin);
     status = report.counts[WHKP_CHECK_FAIL] ? WHKP_EXIT_INVALID : WHKP_EXIT_OK;
 
 out:
     whkp_secret_clear(&secret);
     json_decref(report.rows);
+    free(report.provider);
     clear_target(&t);
     return status;
 }

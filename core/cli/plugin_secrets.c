@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <openssl/core_names.h>
 #include <openssl/crypto.h>
@@ -233,4 +234,122 @@ int whkp_flip_run(char *text, size_t len)
         return 0;
     flip(&text[best + best_len / 2]);
     return 1;
+}
+
+/* Adds a copy of text[0..len) to forms, named name. */
+static void add_form(struct whkp_secret_forms *forms, const char *text,
+                     size_t len, const char *name)
+{
+    size_t max = sizeof(forms->text) / sizeof(forms->text[0]);
+
+    if (text == NULL || len == 0 || forms->count == max)
+        return;
+    forms->text[forms->count] = strndup(text, len);
+    if (forms->text[forms->count] != NULL)
+        forms->name[forms->count++] = name;
+}
+
+/* Adds the hex and base64 encodings of data[0..len). */
+static void add_encodings(struct whkp_secret_forms *forms, const void *data,
+                          size_t len, const char *hex_name,
+                          const char *base64_name)
+{
+    char *hex = whk_hex_encode(data, len);
+    char *base64 = whk_base64_encode(data, len, WHK_BASE64_STANDARD);
+
+    if (hex != NULL)
+        add_form(forms, hex, strlen(hex), hex_name);
+    if (base64 != NULL)
+        add_form(forms, base64, strlen(base64), base64_name);
+    whk_free(hex);
+    whk_free(base64);
+}
+
+/*
+ * Adds the forms of a shared secret: the text, its encodings, and the
+ * encodings of the key bytes it decodes to as hex or as base64 after an
+ * optional prefix ending in "_" (whsec_).
+ */
+static void add_shared(struct whkp_secret_forms *forms, const char *secret)
+{
+    const char *prefix_end = strrchr(secret, '_');
+    const char *encoded = prefix_end ? prefix_end + 1 : secret;
+    unsigned char *bytes = NULL;
+    size_t len;
+
+    add_form(forms, secret, strlen(secret), "test secret");
+    add_encodings(forms, secret, strlen(secret), "test secret as hex",
+                  "test secret as base64");
+    if (whk_hex_decode(secret, strlen(secret), &bytes, &len, NULL) == WHK_OK)
+        add_encodings(forms, bytes, len, "test secret",
+                      "test secret's key bytes as base64");
+    whk_free(bytes);
+    bytes = NULL;
+    if (whk_base64_decode(encoded, strlen(encoded), WHK_BASE64_NOPAD, &bytes,
+                          &len, NULL) == WHK_OK)
+        add_encodings(forms, bytes, len, "test secret's key bytes as hex",
+                      "test secret's key bytes as base64");
+    whk_free(bytes);
+}
+
+/* Adds each line of a PEM key's base64 body, the part that is secret. */
+static void add_pem_lines(struct whkp_secret_forms *forms, const char *pem)
+{
+    for (const char *line = pem; *line;) {
+        size_t len = strcspn(line, "\n");
+
+        if (len > 0 && line[0] != '-')
+            add_form(forms, line, len, "test private key");
+        line += len + (line[len] == '\n');
+    }
+}
+
+void whkp_secret_forms_make(const struct whkp_test_secret *secret,
+                            int public_key, struct whkp_secret_forms *forms)
+{
+    memset(forms, 0, sizeof(*forms));
+    if (public_key) {
+        /* Only the private key is secret: whk prints public keys. */
+        add_pem_lines(forms, secret->sign);
+        return;
+    }
+    add_shared(forms, secret->sign);
+    if (strcmp(secret->verify, secret->sign) != 0)
+        add_shared(forms, secret->verify);
+    add_shared(forms, secret->wrong);
+}
+
+void whkp_secret_forms_clear(struct whkp_secret_forms *forms)
+{
+    for (size_t i = 0; i < forms->count; i++)
+        clear_text(&forms->text[i]);
+    forms->count = 0;
+}
+
+/* Returns 1 when text contains form[0..len), ignoring case. */
+static int contains(const char *text, const char *form, size_t len)
+{
+    for (; *text; text++) {
+        if (strncasecmp(text, form, len) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+const char *whkp_secret_forms_find(const struct whkp_secret_forms *forms,
+                                   const char *text)
+{
+    enum { RUN = 16, SHORTEST = 8 };
+
+    for (size_t i = 0; i < forms->count; i++) {
+        const char *form = forms->text[i];
+        size_t len = strlen(form);
+        size_t run = len < RUN ? len : RUN;
+
+        for (size_t start = 0; len >= SHORTEST && start + run <= len; start++) {
+            if (contains(text, form + start, run))
+                return forms->name[i];
+        }
+    }
+    return NULL;
 }

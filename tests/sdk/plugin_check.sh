@@ -56,7 +56,7 @@ expect FAIL failures "has no fix"
 expect FAIL tampered-body "still verifies as valid"
 expect FAIL tampered-signature "still verifies as valid"
 expect FAIL wrong-secret "still verifies as valid"
-grep -q "13 of 20 checks fail" "$out" || fail "nonconforming: wrong summary"
+grep -q "13 of 23 checks fail" "$out" || fail "nonconforming: wrong summary"
 
 current=minimal.so
 run 1 "$plugins/minimal.so"
@@ -83,6 +83,90 @@ current="ed25519_keys.so --secret-env"
 run 1 --secret-env WHK_CHECK_SECRET "$plugins/ed25519_keys.so"
 expect FAIL round-trip "check_secret rejected the secret given"
 unset WHK_CHECK_SECRET
+
+# The timestamped plugin conforms; each of its defective builds fails
+# exactly the check for its defect.
+current=timestamped.so
+run 0 "$plugins/timestamped.so"
+expect PASS secret-exposure "none of the"
+expect PASS tolerance "before and after now are rejected"
+expect PASS fini "fini releases what init allocated"
+
+# A crash in a call into the plugin fails the check it was in, and the
+# checks that do not depend on it still run.
+current=crashing_sign.so
+run 1 "$plugins/crashing_sign.so"
+expect FAIL round-trip "sign (sample 'ping') crashed with SIGSEGV"
+expect SKIP tampered-body "the round-trip check did not finish"
+expect SKIP tolerance "the round-trip check did not finish"
+expect PASS fini
+grep -q "1 of 23 checks fail, 5 skipped" "$out" ||
+  fail "crashing_sign: wrong summary: $(tail -1 "$out")"
+
+# A verify that crashes on every rejection: a new child process carries
+# on after each crash, so each check that rejects fails on its own.
+current=crashing_rejection.so
+run 1 "$plugins/crashing_rejection.so"
+expect PASS round-trip
+for check in tampered-body tampered-signature wrong-secret secret-exposure \
+             tolerance; do
+  expect FAIL "$check" "verify (sample 'ping') crashed with SIGSEGV"
+done
+expect PASS fini
+
+# A verify that never returns is stopped after the time limit.
+current=looping_verify.so
+run 1 "$plugins/looping_verify.so"
+expect FAIL round-trip "verify (sample 'ping') did not return within 5 s"
+expect PASS fini
+
+# Each row is flushed as it is printed: killing whk while verify hangs
+# keeps the rows before it, even with stdout a file.
+current="looping_verify.so, killed"
+(timeout -s KILL 2 "$WHK" plugin check "$plugins/looping_verify.so" \
+  >"$out" 2>&1; exit 0) 2>/dev/null
+expect PASS init
+expect PASS failures
+
+current=leaking_verdict.so
+run 1 "$plugins/leaking_verdict.so"
+expect FAIL secret-exposure \
+  "verify's verdict for sample 'ping' contains the test secret;"
+expect PASS tolerance
+grep -q "1 of 23 checks fail" "$out" || fail "leaking_verdict: wrong summary"
+# The secret given is withheld from the report, as is every form of it.
+current="leaking_verdict.so --secret-env"
+export WHK_CHECK_SECRET=0123456789abcdef0123456789abcdef
+run 1 --secret-env WHK_CHECK_SECRET "$plugins/leaking_verdict.so"
+expect FAIL secret-exposure "contains the test secret"
+if grep -qi -e "$WHK_CHECK_SECRET" -e 0123456789abcdef0123456789abcdeg "$out"
+then
+  fail "the report of leaking_verdict.so shows the secret given"
+fi
+unset WHK_CHECK_SECRET
+
+current=ignored_tolerance.so
+run 1 "$plugins/ignored_tolerance.so"
+expect FAIL tolerance \
+  "a request signed 86700 s before now, outside the declared tolerance_seconds of 300, still verifies as valid"
+expect PASS secret-exposure
+grep -q "1 of 23 checks fail" "$out" || fail "ignored_tolerance: wrong summary"
+
+# A scheme that signs no timestamp has no tolerance to check.
+current=minimal.so
+run 1 "$plugins/minimal.so"
+expect SKIP tolerance "the descriptor declares no tolerance_seconds"
+
+# A file named for another module than its WHK_DESCRIPTOR() argument.
+current=misnamed.so
+run 1 "$plugins/misnamed.so"
+expect FAIL descriptor \
+  "rename the file to renamed_module.so or write WHK_DESCRIPTOR(misnamed)"
+expect FAIL exports \
+  "exports renamed_module_LTX_whk_descriptor, the descriptor of module 'renamed_module'"
+if grep -E "^FAIL +exports" "$out" | grep -q visibility; then
+  fail "misnamed.so: the exports check blames visibility"
+fi
 
 current=abi_mismatch.so
 run 1 "$plugins/abi_mismatch.so"
@@ -130,7 +214,7 @@ node -e '
   const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
   const byId = Object.fromEntries(r.checks.map((c) => [c.check, c]));
   const problems = [];
-  if (r.checks.length !== 20) problems.push(`${r.checks.length} checks`);
+  if (r.checks.length !== 23) problems.push(`${r.checks.length} checks`);
   if (r.failed !== 8) problems.push(`failed is ${r.failed}`);
   if (byId.samples.status !== "fail") problems.push("samples not failed");
   if (byId["round-trip"].status !== "pass") problems.push("round-trip");
@@ -146,9 +230,14 @@ grep -q "does not exist" "$out" || fail "missing file: $(cat "$out")"
 run 2 no-such-provider
 grep -q "unknown provider 'no-such-provider'" "$out" ||
   fail "unknown provider: $(cat "$out")"
-echo '{"name": ' >"$out.entry"
+printf '{\n  "name": \n' >"$out.entry"
 run 2 --entry "$out.entry" "$plugins/minimal.so"
+grep -qF -- "--entry $out.entry, line 3, column 0: " "$out" ||
+  fail "malformed --entry: $(cat "$out")"
 rm -f "$out.entry"
+run 2 --entry "$out.entry" "$plugins/minimal.so"
+grep -qF -- "--entry $out.entry: unable to open" "$out" ||
+  fail "missing --entry: $(cat "$out")"
 "$WHK" plugin verify "$plugins/minimal.so" >"$out" 2>&1
 [ $? -eq 2 ] || fail "'whk plugin verify' did not exit 2"
 run 0 --help
