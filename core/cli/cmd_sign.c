@@ -386,6 +386,33 @@ static int body_changed(const struct whk_request *before,
            (before_len > 0 && memcmp(a, b, before_len) != 0);
 }
 
+/*
+ * Rejects signing for a provider that sends its secret as-is: the header
+ * lines or curl command would print the secret. Names what works instead,
+ * with the secret's variable (never its value) for a curl command.
+ */
+static int reject_sent_secret(const struct whk_descriptor *d,
+                              const struct sign_args *args,
+                              const struct whkp_project *project)
+{
+    const char *header = d->signature_headers[0];
+    const char *env = args->secret_env      ? args->secret_env
+                      : project->secret_env ? project->secret_env
+                                            : d->secret.env;
+    char *value = args->secret_file
+                      ? whkp_sprintf("$(cat %s)", args->secret_file)
+                      : whkp_sprintf("$%s", env ? env : "SECRET");
+
+    whkp_error("provider %s sends the secret itself in %s, unsigned, so "
+               "'whk sign' prints nothing that would show it; check an "
+               "endpoint with 'whk test --provider %s', or add the header "
+               "from your own variable to a request: curl -H \"%s: %s\" ...",
+               d->name, header, project->provider, header,
+               value ? value : "$SECRET");
+    free(value);
+    return WHKP_EXIT_USAGE;
+}
+
 static int run(struct sign_args *args)
 {
     struct whk_registry *registry = NULL;
@@ -411,6 +438,10 @@ static int run(struct sign_args *args)
     if (status != WHKP_EXIT_OK)
         goto out;
     d = whk_provider_descriptor(provider);
+    if (d->flags & WHK_SENDS_SECRET) {
+        status = reject_sent_secret(d, args, &project);
+        goto out;
+    }
     if (args->request.provider == NULL)
         args->request.provider = project.provider;
     status = whkp_apply_project(&project, args->public_url, &args->request,
