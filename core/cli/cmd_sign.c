@@ -312,6 +312,18 @@ static int print_curl(FILE *out, const struct whk_request *req,
     return WHKP_EXIT_OK;
 }
 
+/* Whether signing changed the body, as a timestamp inside it does. */
+static int body_changed(const struct whk_request *before,
+                        const struct whk_request *after)
+{
+    size_t before_len, after_len;
+    const char *a = whk_request_body(before, &before_len);
+    const char *b = whk_request_body(after, &after_len);
+
+    return before_len != after_len ||
+           (before_len > 0 && memcmp(a, b, before_len) != 0);
+}
+
 static void print_headers(const struct whk_request *before,
                           const struct whk_request *after, int json,
                           const char *curl)
@@ -335,7 +347,16 @@ static void print_headers(const struct whk_request *before,
         json_t *root = json_pack(
             "{s:s, s:s, s:o, s:s?}", "method", whk_request_method(after), "url",
             whk_request_url(after), "headers", headers, "curl", curl);
-        char *text = json_dumps(root, JSON_INDENT(2));
+        char *text;
+
+        /* The signed body, when signing wrote into it. */
+        if (body_changed(before, after)) {
+            size_t len;
+            const char *body = whk_request_body(after, &len);
+
+            json_object_set_new(root, "body", json_stringn(body, len));
+        }
+        text = json_dumps(root, JSON_INDENT(2));
 
         if (text != NULL)
             puts(text);
@@ -372,18 +393,6 @@ static int sign_request(const struct whk_provider *provider,
         return status == WHK_ERR_SECRET ? WHKP_EXIT_ENV : WHKP_EXIT_USAGE;
     }
     return WHKP_EXIT_OK;
-}
-
-/* Whether signing changed the body, as a timestamp inside it does. */
-static int body_changed(const struct whk_request *before,
-                        const struct whk_request *after)
-{
-    size_t before_len, after_len;
-    const char *a = whk_request_body(before, &before_len);
-    const char *b = whk_request_body(after, &after_len);
-
-    return before_len != after_len ||
-           (before_len > 0 && memcmp(a, b, before_len) != 0);
 }
 
 /*
@@ -486,8 +495,9 @@ static int run(struct sign_args *args)
 
         /* The file no longer holds what was signed; curl gets the body. */
         args->request.data = NULL;
-        whkp_note("the provider writes the time of sending into the body, "
-                  "so signing did; send this body: %.*s",
+        whkp_note("signing wrote into the body (the time of sending or the "
+                  "signature, as the provider does); send this body%s: %.*s",
+                  args->json ? " (the JSON's \"body\")" : "",
                   len > 2000 ? 2000 : (int)len, body);
     }
     if (args->curl_target != NULL && !args->json) {
