@@ -18,6 +18,7 @@ enum outcome {
     OUTCOME_CLOSED,      /* 502: it closed the connection, no response */
     OUTCOME_INCOMPLETE,  /* 502: it closed the connection mid-response */
     OUTCOME_INVALID,     /* 502: its response is not HTTP */
+    OUTCOME_TOO_LARGE,   /* 502: its response body is over 16 MiB */
     OUTCOME_FAILED,      /* 502: another transfer error */
     OUTCOME_TIMED_OUT,   /* 504: the app did not respond in time */
     OUTCOME_CANCELLED,   /* no response: whk listen is stopping */
@@ -32,6 +33,7 @@ static const char *const outcome_words[] = {"app",
                                             "app closed the connection",
                                             "incomplete response from the app",
                                             "invalid response from the app",
+                                            "response from the app too large",
                                             "request to the app failed",
                                             "app timed out",
                                             "cancelled by the shutdown",
@@ -46,6 +48,7 @@ struct delivery {
     char *url;
     char *key;
     int duplicate;
+    const char *challenge; /* an unsigned challenge's name, or NULL */
     struct whk_verdict *verdict;
     enum outcome outcome;
     char error[512]; /* why the app sent no response */
@@ -125,6 +128,19 @@ static void verify(struct whkp_listener *l, const struct whkp_incoming *in,
         d->duplicate = whkp_seen_add(l->seen, d->key, body, body_len) == 1;
 }
 
+/* Records a challenge that the provider sends unsigned, so unverified. */
+static void unsigned_challenge(struct whkp_listener *l,
+                               const struct whk_challenge *challenge,
+                               const struct whkp_incoming *in,
+                               struct delivery *d)
+{
+    d->url = signed_url(l, in);
+    d->challenge = challenge->name;
+    if (d->verdict != NULL)
+        whk_verdict_set(d->verdict, WHK_NOT_APPLICABLE, WHK_REASON_NONE,
+                        "the '%s' challenge is sent unsigned", challenge->name);
+}
+
 static const char *verdict_word(const struct whk_verdict *verdict)
 {
     switch (whk_verdict_status(verdict)) {
@@ -182,6 +198,7 @@ static int capture(struct whkp_listener *l, const struct whkp_incoming *in,
         .reason = (char *)whk_reason_name(whk_verdict_reason(d->verdict)),
         .key = d->key,
         .duplicate = d->duplicate,
+        .challenge = (char *)d->challenge,
     };
 
     enum whk_status status;
@@ -296,6 +313,8 @@ static enum outcome forward_outcome(enum whkp_send_result result)
         return OUTCOME_INCOMPLETE;
     case WHKP_SEND_INVALID:
         return OUTCOME_INVALID;
+    case WHKP_SEND_TOO_LARGE:
+        return OUTCOME_TOO_LARGE;
     case WHKP_SEND_FAILED:
         break;
     }
@@ -353,6 +372,7 @@ static int is_upstream_error(enum outcome outcome)
     case OUTCOME_CLOSED:
     case OUTCOME_INCOMPLETE:
     case OUTCOME_INVALID:
+    case OUTCOME_TOO_LARGE:
     case OUTCOME_FAILED:
     case OUTCOME_TIMED_OUT:
         return 1;
@@ -459,10 +479,13 @@ void whkp_listen_handle(void *data, void **connection,
     snprintf(d.id, sizeof(d.id), "%s-%zu", l->run_id, sequence);
     d.verdict = whk_verdict_new();
 
-    verify(l, in, &d);
-    captured = capture(l, in, &d);
     /* A challenge that is not signed is answered, or forwarded, as is. */
     challenge = whkp_challenge_find(l->descriptor, in->request, in->target);
+    if (challenge != NULL && !challenge->is_signed)
+        unsigned_challenge(l, challenge, in, &d);
+    else
+        verify(l, in, &d);
+    captured = capture(l, in, &d);
     if (challenge != NULL && !challenge->is_signed && l->forward == NULL)
         answer_challenge(l, challenge, in, reply, &d);
     else if (whk_verdict_status(d.verdict) == WHK_INVALID && l->enforce &&

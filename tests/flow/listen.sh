@@ -131,6 +131,9 @@ expect_in err "--forward 'http://127.0.0.1:3460?x=1' has a query" "query rejecte
 expect_status 2 "forward with fragment" timeout 10 "$WHK" listen -p twilio \
   --port 0 --forward 'http://127.0.0.1:3460/#top'
 expect_in err "has a fragment" "fragment rejected"
+expect_status 2 "forward to another scheme" timeout 10 "$WHK" listen -p twilio \
+  --port 0 --forward ftp://127.0.0.1:3460
+expect_in err "--forward 'ftp://127.0.0.1:3460' is not an http:// or https:// URL" "scheme rejected"
 expect_status 2 "forward password hidden in errors" timeout 10 "$WHK" listen \
   -p twilio --port 0 --forward 'http://user:s3cretpw@127.0.0.1:3460?x=1'
 expect_in err "'http://user:***@127.0.0.1:3460?x=1'" "password replaced"
@@ -159,6 +162,9 @@ for path in close reset partial garbage; do
 done
 expect_in body "/garbage sent a response that is not valid HTTP" "garbage explained"
 expect_in body "http://user:***@127.0.0.1:$up/garbage" "password hidden in the 502 body"
+post "app endless" -X POST "http://127.0.0.1:$LISTEN_PORT/endless" --data a=1
+expect_equal "$code" 502 "endless gives 502"
+expect_in body "/endless sent a response body larger than 16 MiB" "endless body explained"
 # SIGINT before the app responds: cancelled, no upstream error.
 curl -sS -o /dev/null -X POST "http://127.0.0.1:$LISTEN_PORT/hang" --data a=1 \
   2>hang.err &
@@ -170,12 +176,13 @@ expect_in hang.err "Empty reply from server" "client got no answer"
 labels=("close:502 (app closed the connection)" "reset:502 (app closed the connection)"
         "partial:502 (incomplete response from the app)"
         "garbage:502 (invalid response from the app)"
+        "endless:502 (response from the app too large)"
         "hang:no response (cancelled by the shutdown)")
 for label in "${labels[@]}"; do
   grep -F "POST /${label%%:*} " bad.log >line
   expect_in line "-> ${label#*:}" "/${label%%:*} logged"
 done
-expect_in bad.log "forwarded 0 to http://user:***@127.0.0.1:$up, 4 upstream errors (502/504), 1 cancelled by the shutdown" "summary counts"
+expect_in bad.log "forwarded 0 to http://user:***@127.0.0.1:$up, 5 upstream errors (502/504), 1 cancelled by the shutdown" "summary counts"
 expect_not_in bad.log "s3cretpw" "password not in the log"
 expect_not_in bad.log.err "s3cretpw" "password not in the warnings"
 expect_not_in bad.log.err "libmicrohttpd" "a deliberate close is not reported"

@@ -92,12 +92,12 @@ expect_status 0 "records marked" node -e '
   process.exit(ok ? 0 : 1);'
 expect_status 0 "verify passes over probes" "$WHK" verify -p twilio \
   --url "$PUBLIC/webhooks/twilio/sms" local.jsonl
-expect_in err "using capture record $(cat sample.id), the last in local.jsonl that is not a probe" "verify names the sample"
+expect_in err "using capture record $(cat sample.id), the last in local.jsonl that is neither a probe of whk test nor an unsigned challenge" "verify names the sample"
 expect_status 1 "replay passes over probes" "$WHK" replay --capture local.jsonl \
   --target "http://127.0.0.1:$port"
 expect_in out "replayed $(cat sample.id) (POST /webhooks/twilio/sms)" "sample replayed"
 expect_in err "replaying $(cat sample.id), the last delivery in local.jsonl; the" "probes passed over"
-expect_in err "after it whk test sent as probes (header X-Whk-Test)" "header named"
+expect_in err "after it are probes of whk test (header X-Whk-Test)" "header named"
 stop_listen TERM
 
 # A route that is missing or redirects: the samples fail with that cause,
@@ -126,6 +126,9 @@ expect_status 1 "redirect" "$WHK" test -p twilio \
   --target "http://127.0.0.1:$up/redirect" --public-url "$PUBLIC" --sample inbound-sms
 expect_in out "cause: the endpoint redirects (308) to /moved; most providers do not follow redirects" "redirect cause"
 expect_in out "missing signature    FAIL   308" "redirect is no rejection"
+expect_status 1 "endless response" "$WHK" test -p twilio \
+  --target "http://127.0.0.1:$up/endless" --public-url "$PUBLIC" --sample inbound-sms
+expect_in out "/endless sent a response body larger than 16 MiB" "endless response named"
 
 # Unreachable: exit 3 naming the URL.
 port=$(closed_port)
@@ -134,6 +137,10 @@ expect_status 3 "unreachable" "$WHK" test -p twilio \
 expect_in err "cannot connect to http://127.0.0.1:$port/hooks" "URL named"
 expect_status 2 "no target" "$WHK" test -p twilio
 expect_in err "no endpoint to test" "missing target explained"
+expect_status 2 "target of another scheme" "$WHK" test -p twilio --target ftp://127.0.0.1/x
+expect_in err "--target 'ftp://127.0.0.1/x' is not an http:// or https:// URL" "target scheme named"
+expect_status 2 "target with a fragment" "$WHK" test -p twilio --target 'http://127.0.0.1:9/x#top'
+expect_in err "has a fragment (#...)" "target fragment named"
 expect_status 2 "bad timeout" "$WHK" test -p twilio --target "$target" --timeout-ms 0
 expect_status 3 "secret unset" env -u TWILIO_AUTH_TOKEN "$WHK" test -p twilio \
   --target "http://127.0.0.1:$port/hooks"
