@@ -319,9 +319,10 @@ enum whk_status whk_pkey_load_private(enum whk_pkey_type type, const char *text,
         return status;
     if (!is_private) {
         EVP_PKEY_free(pkey);
-        return whk_error_set(err, WHK_ERR_SECRET,
-                             "the PEM block is a public key or certificate; "
-                             "signing needs the private key");
+        return whk_error_set(
+            err, WHK_ERR_SECRET,
+            "the PEM block is a certificate or a public key; signing "
+            "needs the private key");
     }
     return adopt(type, pkey, 1, key, err);
 }

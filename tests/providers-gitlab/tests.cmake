@@ -2,6 +2,11 @@
 # GitLab: verify, the sign refusal, whk test against a Node receiver,
 # listen and replay (tests/providers-gitlab/cli.sh). Needs node, curl
 # and openssl.
+# A build that leaves the provider out (WHK_PROVIDERS) has nothing to test.
+get_property(plugin_providers GLOBAL PROPERTY WHK_PLUGIN_PROVIDERS)
+if(NOT "gitlab" IN_LIST plugin_providers)
+  return()
+endif()
 find_program(WHK_NODE node)
 if(NOT WHK_NODE)
   message(STATUS "node not found: the GitLab tests are not registered")

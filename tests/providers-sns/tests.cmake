@@ -2,6 +2,11 @@
 # Amazon SNS: command-line checks with sns-validator's receiver
 # (cli.sh) and randomized interop against AWS's documented construction
 # and sns-validator (interop.mjs). Needs node, openssl and npm ci here.
+# A build that leaves the provider out (WHK_PROVIDERS) has nothing to test.
+get_property(plugin_providers GLOBAL PROPERTY WHK_PLUGIN_PROVIDERS)
+if(NOT "sns" IN_LIST plugin_providers)
+  return()
+endif()
 find_program(WHK_NODE node)
 if(NOT WHK_NODE)
   message(STATUS "node not found: the Amazon SNS tests are not registered")
