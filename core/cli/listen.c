@@ -518,7 +518,10 @@ void whkp_listen_rejected(void *data, const char *method, const char *target,
     clock_gettime(CLOCK_REALTIME, &wall);
     format_time(&wall, when, sizeof(when));
     pthread_mutex_lock(&l->lock);
-    l->counts.too_large++;
+    if (status == 413)
+        l->counts.too_large++;
+    else
+        l->counts.malformed++;
     if (!l->quiet) {
         whkp_printf("%s %s %s -> %d (%s; not captured)\n", when, method, target,
                     status, reason);

@@ -3,7 +3,7 @@
 # whk listen: stand-in answers, verification on the raw target, 403, 413,
 # duplicates, the capture log, forwarding (to a second whk listen as the
 # app), 502 for an app that is down or misbehaves (upstream.js), clean
-# stops on SIGTERM and SIGINT, and the warnings and errors it prints.
+# stops on SIGTERM, SIGINT and SIGHUP, and the warnings and errors it prints.
 source "$(dirname "$0")/lib.sh"
 
 URL=$PUBLIC/webhooks/twilio/sms
@@ -66,6 +66,26 @@ expect_in listen.log "stopped after" "summary on SIGTERM"
 expect_in listen.log "7 deliveries (4 valid, 3 invalid, 0 not applicable), 1 duplicate, 3 rejected with 403, 2 too large (413)" "summary counts"
 expect_in listen.log "captured 7 records in .whk/captures.jsonl" "capture count"
 expect_equal "$(wc -l <.whk/captures.jsonl)" 7 "one line per delivery"
+
+# A closed terminal (SIGHUP) stops the server as SIGTERM does.
+start_listen hup.log -p twilio --public-url "$PUBLIC" --capture hup.jsonl
+# Two different Content-Length headers could frame the body either way:
+# 400, not captured.
+node -e '
+  const s = require("net").connect(Number(process.argv[1]), "127.0.0.1", () =>
+    s.write("POST /x HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 5\r\n" +
+            "Content-Length: 7\r\n\r\nabcdefg"));
+  let text = "";
+  s.on("data", (d) => { text += d; });
+  s.on("close", () => { process.stdout.write(text); process.exit(0); });
+  setTimeout(() => { process.stdout.write(text); process.exit(0); }, 5000);' \
+  "$LISTEN_PORT" >two-lengths.out
+expect_in two-lengths.out "HTTP/1.1 400 Bad Request" "two lengths get 400"
+expect_in two-lengths.out "two different Content-Length headers" "two lengths explained"
+stop_listen HUP
+expect_in hup.log "stopped after" "summary on SIGHUP"
+expect_in hup.log "1 malformed (400)" "two lengths counted"
+expect_equal "$(cat hup.jsonl 2>/dev/null | wc -l)" 0 "two lengths not captured"
 
 # Records are byte-exact and verify on their own.
 "$WHK" show twilio --sample inbound-sms | head -c -1 >sample.body
