@@ -171,6 +171,10 @@ static void print_overview(const struct whk_provider *provider)
         d->secret.form ? ", " : "", d->secret.form ? d->secret.form : "");
     if (d->secret.where)
         whkp_printf("             from %s\n", d->secret.where);
+    if (d->flags & WHK_SENDS_SECRET)
+        whkp_printf("             sent as-is in %s: 'whk sign' refuses to "
+                    "print it, 'whk test' sends it\n",
+                    d->signature_headers[0]);
     if (d->tolerance_seconds > 0)
         whkp_printf("  tolerance: %d s\n", d->tolerance_seconds);
     putchar('\n');
@@ -324,21 +328,22 @@ static json_t *descriptor_json(const struct whk_provider *provider)
                                 whk_reason_name(f->reason)));
 
     return json_pack(
-        "{s:s, s:s?, s:s?, s:s?, s:s?, s:s, s:o, s:{s:s?, s:s?, s:s?, s:s}, "
-        "s:o, s:o, s:o, s:{s:i, s:s?, s:s?, s:s?}, s:i, s:s?, s:s?, s:i, "
-        "s:o}",
+        "{s:s, s:s?, s:s?, s:s?, s:s?, s:s, s:o, "
+        "s:{s:s?, s:s?, s:s?, s:s, s:b}, s:o, s:o, s:o, "
+        "s:{s:i, s:s?, s:s?, s:s?}, s:i, s:s?, s:s?, s:i, s:o}",
         "name", whk_provider_name(provider), "title", d->title, "summary",
         d->summary, "docs_url", d->docs_url, "algorithm", d->algorithm,
         "plugin", whk_provider_path(provider), "signature_headers", headers,
         "secret", "env", d->secret.env, "form", d->secret.form, "where",
         d->secret.where, "kind",
         d->secret.kind == WHK_SECRET_PUBLIC_KEY ? "public_key" : "shared",
-        "fields", fields, "samples", samples, "idempotency_keys", keys,
-        "response", "status", d->response.status, "content_type",
-        d->response.content_type, "body", d->response.body, "format",
-        d->response.format, "timeout_ms", (int)d->timeout_ms, "timeout_error",
-        d->timeout_error, "retries", d->retries, "tolerance_seconds",
-        d->tolerance_seconds, "failures", failures);
+        "sent_as_is", (d->flags & WHK_SENDS_SECRET) != 0, "fields", fields,
+        "samples", samples, "idempotency_keys", keys, "response", "status",
+        d->response.status, "content_type", d->response.content_type, "body",
+        d->response.body, "format", d->response.format, "timeout_ms",
+        (int)d->timeout_ms, "timeout_error", d->timeout_error, "retries",
+        d->retries, "tolerance_seconds", d->tolerance_seconds, "failures",
+        failures);
 }
 
 /* The declarations as JSON, challenges included. */

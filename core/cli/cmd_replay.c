@@ -475,6 +475,24 @@ static int send_record(const struct replay_args *args,
     return status;
 }
 
+/*
+ * Returns the name of a header whose value whk listen redacted because it
+ * carried the secret itself (WHK_SENDS_SECRET), or NULL.
+ */
+static const char *redacted_header(const struct whkp_record *record)
+{
+    size_t count = whk_request_header_count(record->request);
+
+    for (size_t i = 0; i < count; i++) {
+        const char *name, *value;
+
+        whk_request_header_at(record->request, i, &name, &value);
+        if (strcmp(value, WHK_REDACTED) == 0)
+            return name;
+    }
+    return NULL;
+}
+
 int whkp_cmd_replay(int argc, char **argv)
 {
     struct replay_args args = {0};
@@ -507,8 +525,15 @@ int whkp_cmd_replay(int argc, char **argv)
         status = WHKP_EXIT_USAGE;
         goto out;
     }
-    if (args.resign)
+    if (!args.resign && redacted_header(&record) != NULL) {
+        whkp_error("record %s has no secret to send: whk listen redacted "
+                   "%s, which carries the secret itself; pass --resign to "
+                   "send it with the secret",
+                   record.id, redacted_header(&record));
+        status = WHKP_EXIT_USAGE;
+    } else if (args.resign) {
         status = resign(&args, &project, &record);
+    }
     if (status == WHKP_EXIT_OK)
         status = send_record(&args, &project, &record, url);
 

@@ -334,6 +334,18 @@ static int print_curl(FILE *out, const struct whk_request *req,
     return WHKP_EXIT_OK;
 }
 
+/* Whether signing changed the body, as a timestamp inside it does. */
+static int body_changed(const struct whk_request *before,
+                        const struct whk_request *after)
+{
+    size_t before_len, after_len;
+    const char *a = whk_request_body(before, &before_len);
+    const char *b = whk_request_body(after, &after_len);
+
+    return before_len != after_len ||
+           (before_len > 0 && memcmp(a, b, before_len) != 0);
+}
+
 static void print_headers(const struct whk_request *before,
                           const struct whk_request *after, int json,
                           const char *curl)
@@ -357,7 +369,16 @@ static void print_headers(const struct whk_request *before,
         json_t *root = json_pack(
             "{s:s, s:s, s:o, s:s?}", "method", whk_request_method(after), "url",
             whk_request_url(after), "headers", headers, "curl", curl);
-        char *text = json_dumps(root, JSON_INDENT(2));
+        char *text;
+
+        /* The signed body, when signing wrote into it. */
+        if (body_changed(before, after)) {
+            size_t len;
+            const char *body = whk_request_body(after, &len);
+
+            json_object_set_new(root, "body", json_stringn(body, len));
+        }
+        text = json_dumps(root, JSON_INDENT(2));
 
         if (text != NULL)
             puts(text);
@@ -396,16 +417,31 @@ static int sign_request(const struct whk_provider *provider,
     return WHKP_EXIT_OK;
 }
 
-/* Whether signing changed the body, as a timestamp inside it does. */
-static int body_changed(const struct whk_request *before,
-                        const struct whk_request *after)
+/*
+ * Rejects signing for a provider that sends its secret as-is: the header
+ * lines or curl command would print the secret. Names what works instead,
+ * with the secret's variable (never its value) for a curl command.
+ */
+static int reject_sent_secret(const struct whk_descriptor *d,
+                              const struct sign_args *args,
+                              const struct whkp_project *project)
 {
-    size_t before_len, after_len;
-    const char *a = whk_request_body(before, &before_len);
-    const char *b = whk_request_body(after, &after_len);
+    const char *header = d->signature_headers[0];
+    const char *env = args->secret_env      ? args->secret_env
+                      : project->secret_env ? project->secret_env
+                                            : d->secret.env;
+    char *value = args->secret_file
+                      ? whkp_sprintf("$(cat %s)", args->secret_file)
+                      : whkp_sprintf("$%s", env ? env : "SECRET");
 
-    return before_len != after_len ||
-           (before_len > 0 && memcmp(a, b, before_len) != 0);
+    whkp_error("provider %s sends the secret itself in %s, unsigned, so "
+               "'whk sign' prints nothing that would show it; check an "
+               "endpoint with 'whk test --provider %s', or add the header "
+               "from your own variable to a request: curl -H \"%s: %s\" ...",
+               d->name, header, project->provider, header,
+               value ? value : "$SECRET");
+    free(value);
+    return WHKP_EXIT_USAGE;
 }
 
 static int run(struct sign_args *args)
@@ -433,6 +469,10 @@ static int run(struct sign_args *args)
     if (status != WHKP_EXIT_OK)
         goto out;
     d = whk_provider_descriptor(provider);
+    if (d->flags & WHK_SENDS_SECRET) {
+        status = reject_sent_secret(d, args, &project);
+        goto out;
+    }
     if (args->request.provider == NULL)
         args->request.provider = project.provider;
     status = whkp_apply_project(&project, args->public_url, &args->request,
@@ -477,8 +517,9 @@ static int run(struct sign_args *args)
 
         /* The file no longer holds what was signed; curl gets the body. */
         args->request.data = NULL;
-        whkp_note("the provider writes the time of sending into the body, "
-                  "so signing did; send this body: %.*s",
+        whkp_note("signing wrote into the body (the time of sending or the "
+                  "signature, as the provider does); send this body%s: %.*s",
+                  args->json ? " (the JSON's \"body\")" : "",
                   len > 2000 ? 2000 : (int)len, body);
     }
     if (args->curl_target != NULL && !args->json) {

@@ -155,6 +155,29 @@ static const char *verdict_word(const struct whk_verdict *verdict)
 }
 
 /*
+ * Returns a copy of req whose header that carries the secret as-is reads
+ * WHK_REDACTED, for a provider with WHK_SENDS_SECRET, or NULL for others
+ * and when memory runs out.
+ */
+static struct whk_request *redacted_copy(const struct whk_descriptor *d,
+                                         const struct whk_request *req)
+{
+    const char *header = d->signature_headers[0];
+    struct whk_request *copy;
+
+    if (!(d->flags & WHK_SENDS_SECRET) ||
+        whk_request_header(req, header) == NULL)
+        return NULL;
+    copy = whk_request_copy(req);
+    if (copy != NULL &&
+        whk_request_set_header(copy, header, WHK_REDACTED) != WHK_OK) {
+        whk_request_free(copy);
+        copy = NULL;
+    }
+    return copy;
+}
+
+/*
  * Appends the delivery to the capture log before the response. Returns 0
  * when the record could not be written.
  */
@@ -162,6 +185,7 @@ static int capture(struct whkp_listener *l, const struct whkp_incoming *in,
                    struct delivery *d)
 {
     struct whk_error err = {0};
+    struct whk_request *redacted = redacted_copy(l->descriptor, in->request);
     struct whkp_record record = {
         /* The record borrows these strings; it is never cleared. */
         .id = d->id,
@@ -169,7 +193,7 @@ static int capture(struct whkp_listener *l, const struct whkp_incoming *in,
         .received_at = d->received_at,
         .target = (char *)in->target,
         .url = d->url,
-        .request = in->request,
+        .request = redacted ? redacted : in->request,
         .verdict = (char *)verdict_word(d->verdict),
         .reason = (char *)whk_reason_name(whk_verdict_reason(d->verdict)),
         .key = d->key,
@@ -177,7 +201,19 @@ static int capture(struct whkp_listener *l, const struct whkp_incoming *in,
         .challenge = (char *)d->challenge,
     };
 
-    if (whkp_capture_append(l->capture, &record, &err) == WHK_OK)
+    enum whk_status status;
+
+    /* A record without its redaction would keep the secret: write none. */
+    if (redacted == NULL && (l->descriptor->flags & WHK_SENDS_SECRET) &&
+        whk_request_header(in->request, l->descriptor->signature_headers[0]) !=
+            NULL)
+        status = whk_error_set(&err, WHK_ERR_NO_MEMORY,
+                               "out of memory redacting a record");
+    else
+        status = whkp_capture_append(l->capture, &record, &err);
+
+    whk_request_free(redacted);
+    if (status == WHK_OK)
         return 1;
     pthread_mutex_lock(&l->lock);
     /* One message is enough: a full disk fails every later record too. */

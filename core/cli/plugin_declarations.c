@@ -161,6 +161,26 @@ static int is_env_name(const char *text)
     return 1;
 }
 
+/*
+ * A provider that sends its secret as-is (WHK_SENDS_SECRET) shares it and
+ * signs nothing, so no WHK_SIGNS_* flag fits.
+ */
+static void check_sent_secret(struct problem *p, const struct whk_descriptor *d)
+{
+    const unsigned int signs =
+        WHK_SIGNS_URL | WHK_SIGNS_PARAMS | WHK_SIGNS_BODY;
+
+    if (!(d->flags & WHK_SENDS_SECRET))
+        return;
+    if (d->secret.kind != WHK_SECRET_SHARED)
+        found(p, "flags has WHK_SENDS_SECRET, which needs secret.kind "
+                 "WHK_SECRET_SHARED: a key pair's private key is never sent");
+    if (d->flags & signs)
+        found(p, "flags has WHK_SENDS_SECRET and a WHK_SIGNS_* flag; a "
+                 "secret sent as-is covers no URL, parameter or body, so "
+                 "remove the WHK_SIGNS_* flags");
+}
+
 static void check_secret(struct whkp_check_report *r,
                          const struct whk_descriptor *d)
 {
@@ -180,7 +200,9 @@ static void check_secret(struct whkp_check_report *r,
     if (is_empty(d->secret.form))
         found(&p, "secret.form is not set; describe what the secret looks "
                   "like");
-    report(r, "secret", &p, "%s: %s", d->secret.env, d->secret.form);
+    check_sent_secret(&p, d);
+    report(r, "secret", &p, "%s: %s%s", d->secret.env, d->secret.form,
+           (d->flags & WHK_SENDS_SECRET) ? " (sent as-is)" : "");
 }
 
 /* Returns 1 when every {{...}} in value is a placeholder whk fills in. */

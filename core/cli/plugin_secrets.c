@@ -115,10 +115,43 @@ static char *public_text(EVP_PKEY *key, size_t encoding)
 
 static EVP_PKEY *generate(size_t type)
 {
+    if (type == 2)
+        return EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t)2048);
     return type == 0 ? EVP_PKEY_Q_keygen(NULL, NULL, "ED25519")
                      : EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
 }
 
+/* Returns a self-signed PEM certificate for key, valid for a day. */
+static char *certificate(EVP_PKEY *key)
+{
+    X509 *cert = X509_new();
+    X509_NAME *name = cert ? X509_get_subject_name(cert) : NULL;
+    BIO *bio = BIO_new(BIO_s_mem());
+    char *data, *text = NULL;
+    long len;
+
+    if (cert != NULL && name != NULL && bio != NULL &&
+        ASN1_INTEGER_set(X509_get_serialNumber(cert), 1) == 1 &&
+        X509_gmtime_adj(X509_getm_notBefore(cert), 0) != NULL &&
+        X509_gmtime_adj(X509_getm_notAfter(cert), 86400) != NULL &&
+        X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
+                                   (const unsigned char *)"whk plugin check",
+                                   -1, -1, 0) == 1 &&
+        X509_set_issuer_name(cert, name) == 1 &&
+        X509_set_pubkey(cert, key) == 1 &&
+        X509_sign(cert, key, EVP_sha256()) > 0 &&
+        PEM_write_bio_X509(bio, cert) == 1 &&
+        (len = BIO_get_mem_data(bio, &data)) > 0)
+        text = strndup(data, (size_t)len);
+    BIO_free(bio);
+    X509_free(cert);
+    return text;
+}
+
+/*
+ * RSA keys come last, because generating them takes longest, and in two
+ * forms only: a PEM public key and a certificate (Amazon SNS's form).
+ */
 static int key_pair(size_t index, struct whkp_test_secret *secret)
 {
     static const char *const forms[] = {
@@ -130,9 +163,11 @@ static int key_pair(size_t index, struct whkp_test_secret *secret)
         "P-256 key, public key as base64 DER",
         "P-256 key, public key as hex",
         "P-256 key, public key as base64",
+        "RSA 2048 key, public key in PEM",
+        "RSA 2048 key, public key in a self-signed PEM certificate",
     };
     EVP_PKEY *key, *other;
-    int ok;
+    int ok, as_certificate = index == 9;
 
     if (index >= sizeof(forms) / sizeof(forms[0]))
         return 0;
@@ -141,8 +176,10 @@ static int key_pair(size_t index, struct whkp_test_secret *secret)
     secret->form = forms[index];
     if (key != NULL && other != NULL) {
         secret->sign = pem(key, 1);
-        secret->verify = public_text(key, index % 4);
-        secret->wrong = public_text(other, index % 4);
+        secret->verify =
+            as_certificate ? certificate(key) : public_text(key, index % 4);
+        secret->wrong =
+            as_certificate ? certificate(other) : public_text(other, index % 4);
     }
     EVP_PKEY_free(key);
     EVP_PKEY_free(other);

@@ -123,15 +123,24 @@ struct key_type {
     const char *name;      /* "Ed25519" */
     const char *algorithm; /* OpenSSL's key type */
     const char *curve;     /* for EC, or NULL */
+    size_t bits;           /* for RSA, or 0 */
     const char *command;   /* the openssl command that makes a key */
+    const char *public;    /* how to get the public half, or NULL for
+                              SECRETS in whk(1) */
 };
 
 static const struct key_type key_types[] = {
-    {"Ed25519", "ED25519", NULL,
-     "openssl genpkey -algorithm ed25519 -out key.pem"},
-    {"ECDSA P-256", "EC", "P-256",
+    {"Ed25519", "ED25519", NULL, 0,
+     "openssl genpkey -algorithm ed25519 -out key.pem", NULL},
+    {"ECDSA P-256", "EC", "P-256", 0,
      "openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "
-     "key.pem"},
+     "key.pem",
+     NULL},
+    {"RSA", "RSA", NULL, 2048,
+     "openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "
+     "key.pem",
+     "'openssl req -x509 -key key.pem -subj /CN=test -days 30 -out "
+     "cert.pem' makes a certificate of it"},
 };
 
 /* Returns 1 when the provider accepts a new PEM key of type for signing. */
@@ -141,6 +150,8 @@ static int accepts_type(const struct whk_provider *provider,
     EVP_PKEY *key =
         type->curve
             ? EVP_PKEY_Q_keygen(NULL, NULL, type->algorithm, type->curve)
+        : type->bits
+            ? EVP_PKEY_Q_keygen(NULL, NULL, type->algorithm, type->bits)
             : EVP_PKEY_Q_keygen(NULL, NULL, type->algorithm);
     BIO *out = BIO_new(BIO_s_mem());
     struct whk_span pem = {NULL, 0};
@@ -176,8 +187,9 @@ static void explain_missing_key(const struct whk_descriptor *d,
                               "--key-file key.pem', or with an app "
                               "configured with its public half";
 
-    for (size_t i = 0;
-         opts->provider && i < sizeof(key_types) / sizeof(key_types[0]); i++) {
+    for (size_t i = 0; opts->provider && type == NULL &&
+                       i < sizeof(key_types) / sizeof(key_types[0]);
+         i++) {
         if (accepts_type(opts->provider, &key_types[i]))
             type = &key_types[i];
     }
@@ -190,11 +202,19 @@ static void explain_missing_key(const struct whk_descriptor *d,
                    check);
         return;
     }
-    whkp_error("provider %s signs with a private key that only %s holds; "
-               "sign test requests with an %s key pair of your own: make "
-               "one with '%s', pass --key-file key.pem, and %s (SECRETS in "
-               "whk(1) shows how to print it in %s's form)",
-               d->name, title, type->name, type->command, check, title);
+    if (type->public != NULL)
+        whkp_error("provider %s signs with a private key that only %s "
+                   "holds; sign test requests with an %s key pair of your "
+                   "own: make one with '%s', pass --key-file key.pem, and %s "
+                   "(%s)",
+                   d->name, title, type->name, type->command, check,
+                   type->public);
+    else
+        whkp_error("provider %s signs with a private key that only %s "
+                   "holds; sign test requests with an %s key pair of your "
+                   "own: make one with '%s', pass --key-file key.pem, and %s "
+                   "(SECRETS in whk(1) shows how to print it in %s's form)",
+                   d->name, title, type->name, type->command, check, title);
 }
 
 int whkp_secret_load_for(const struct whk_descriptor *d,

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* ECDSA P-256 and Ed25519 keys, signatures and verification on OpenSSL 3. */
+/* ECDSA P-256, Ed25519 and RSA keys and signatures on OpenSSL 3. */
 #define _GNU_SOURCE
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +17,7 @@ struct whk_pkey {
     enum whk_pkey_type type;
     EVP_PKEY *pkey;
     int is_private;
+    enum whk_hash hash; /* for RSA; 0 is SHA-256 */
 };
 
 /* Raw Ed25519 public keys are 32 bytes, written as 64 hex digits. */
@@ -29,6 +30,8 @@ const char *whk_pkey_type_name(enum whk_pkey_type type)
         return "ECDSA P-256";
     case WHK_PKEY_ED25519:
         return "Ed25519";
+    case WHK_PKEY_RSA:
+        return "RSA";
     }
     return "unknown";
 }
@@ -36,10 +39,17 @@ const char *whk_pkey_type_name(enum whk_pkey_type type)
 /* The dashboard form of each type's public key, for messages. */
 static const char *public_form(enum whk_pkey_type type)
 {
-    return type == WHK_PKEY_P256
-               ? "base64 of the DER public key (SubjectPublicKeyInfo), "
-                 "starting with 'MFkw'"
-               : "64 hexadecimal digits";
+    switch (type) {
+    case WHK_PKEY_P256:
+        return "base64 of the DER public key (SubjectPublicKeyInfo), "
+               "starting with 'MFkw'";
+    case WHK_PKEY_ED25519:
+        return "64 hexadecimal digits";
+    case WHK_PKEY_RSA:
+        break;
+    }
+    return "a PEM certificate or public key, or base64 of the DER public "
+           "key (SubjectPublicKeyInfo)";
 }
 
 /* Describes what pkey is: "Ed25519", "RSA", "ECDSA secp384r1". */
@@ -122,6 +132,30 @@ static int no_password(char *buf, int size, int rwflag, void *data)
     return -1;
 }
 
+/*
+ * Takes the public key of the PEM certificate in text. The certificate's
+ * dates, issuer and signature are not checked: the caller trusts the file.
+ */
+static enum whk_status read_certificate(const char *text, size_t len,
+                                        EVP_PKEY **pkey, struct whk_error *err)
+{
+    BIO *bio = BIO_new_mem_buf(text, (int)len);
+    X509 *certificate = NULL;
+
+    if (bio == NULL)
+        return whk_error_set(err, WHK_ERR_NO_MEMORY, "out of memory");
+    certificate = PEM_read_bio_X509(bio, NULL, no_password, NULL);
+    *pkey = certificate ? X509_get_pubkey(certificate) : NULL;
+    X509_free(certificate);
+    BIO_free(bio);
+    ERR_clear_error();
+    if (*pkey == NULL)
+        return whk_error_set(err, WHK_ERR_SECRET,
+                             "the PEM 'CERTIFICATE' block cannot be decoded; "
+                             "check that the file is complete");
+    return WHK_OK;
+}
+
 /* Reads the PEM block in text; *is_private tells which kind it was. */
 static enum whk_status read_pem(const char *text, size_t len, EVP_PKEY **pkey,
                                 int *is_private, struct whk_error *err)
@@ -139,11 +173,14 @@ static enum whk_status read_pem(const char *text, size_t len, EVP_PKEY **pkey,
                              "the PEM private key is encrypted; decrypt it "
                              "with 'openssl pkey -in KEY -out PLAIN'");
     *is_private = strstr(label, "PRIVATE KEY") != NULL;
+    if (strcmp(label, "CERTIFICATE") == 0)
+        return read_certificate(text, len, pkey, err);
     if (!*is_private && strcmp(label, "PUBLIC KEY") != 0)
         return whk_error_set(err, WHK_ERR_SECRET,
                              "the PEM block is '%s', not a key whk reads; "
-                             "give a 'PRIVATE KEY', 'EC PRIVATE KEY' or "
-                             "'PUBLIC KEY' block",
+                             "give a 'PRIVATE KEY', 'EC PRIVATE KEY', 'RSA "
+                             "PRIVATE KEY', 'PUBLIC KEY' or 'CERTIFICATE' "
+                             "block",
                              label);
 
     bio = BIO_new_mem_buf(text, (int)len);
@@ -228,7 +265,7 @@ static enum whk_status read_dashboard_form(enum whk_pkey_type type,
                              "dashboard",
                              2 * ED25519_KEY_SIZE, hex_len + 1);
     }
-    if (type == WHK_PKEY_P256 || !is_hex_text(text, len))
+    if (type != WHK_PKEY_ED25519 || !is_hex_text(text, len))
         return read_spki(type, text, len, pkey, err);
 
     if (len != 2 * ED25519_KEY_SIZE)
@@ -300,9 +337,10 @@ enum whk_status whk_pkey_load_private(enum whk_pkey_type type, const char *text,
         return status;
     if (!is_private) {
         EVP_PKEY_free(pkey);
-        return whk_error_set(err, WHK_ERR_SECRET,
-                             "the PEM block is a public key; signing needs "
-                             "the private key");
+        return whk_error_set(
+            err, WHK_ERR_SECRET,
+            "the PEM block is a certificate or a public key; signing "
+            "needs the private key");
     }
     return adopt(type, pkey, 1, key, err);
 }
@@ -346,10 +384,42 @@ static unsigned char *join(const struct whk_span *parts, size_t count,
     return message;
 }
 
+enum whk_status whk_pkey_set_hash(struct whk_pkey *key, enum whk_hash hash,
+                                  struct whk_error *err)
+{
+    if (whk_hash_size(hash) == 0)
+        return whk_error_set(err, WHK_ERR_INVALID, "unknown hash %d",
+                             (int)hash);
+    if (key->type == WHK_PKEY_RSA ||
+        (key->type == WHK_PKEY_P256 && hash == WHK_SHA256)) {
+        key->hash = hash;
+        return WHK_OK;
+    }
+    return whk_error_set(err, WHK_ERR_UNSUPPORTED,
+                         "%s keys do not sign with %s",
+                         whk_pkey_type_name(key->type), whk_hash_name(hash));
+}
+
+/* The message digest of key's signatures, or NULL for Ed25519. */
+static const EVP_MD *key_md(const struct whk_pkey *key)
+{
+    if (key->type == WHK_PKEY_ED25519)
+        return NULL;
+    switch (key->hash) {
+    case WHK_SHA1:
+        return EVP_sha1();
+    case WHK_SHA512:
+        return EVP_sha512();
+    case WHK_SHA256:
+        break;
+    }
+    return EVP_sha256();
+}
+
 /* Initializes ctx for signing or verifying with key. */
 static int init_ctx(EVP_MD_CTX *ctx, const struct whk_pkey *key, int sign)
 {
-    const EVP_MD *md = key->type == WHK_PKEY_P256 ? EVP_sha256() : NULL;
+    const EVP_MD *md = key_md(key);
 
     return sign ? EVP_DigestSignInit(ctx, NULL, md, NULL, key->pkey) == 1
                 : EVP_DigestVerifyInit(ctx, NULL, md, NULL, key->pkey) == 1;

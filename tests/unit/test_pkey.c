@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Check suite for ECDSA P-256 and Ed25519 keys (core/lib/pkey.c). */
+/* Check suite for ECDSA P-256, Ed25519 and RSA keys (core/lib/pkey.c). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -225,6 +225,88 @@ START_TEST(wrong_keys_rejected)
 }
 END_TEST
 
+/* Checks sig over message with OpenSSL directly, independently of whk. */
+static int openssl_verifies(EVP_PKEY *pkey, const EVP_MD *md,
+                            const char *message, const unsigned char *sig,
+                            size_t sig_len)
+{
+    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+    int ok = EVP_DigestVerifyInit(ctx, NULL, md, NULL, pkey) == 1 &&
+             EVP_DigestVerify(ctx, sig, sig_len,
+                              (const unsigned char *)message,
+                              strlen(message)) == 1;
+
+    EVP_MD_CTX_free(ctx);
+    return ok;
+}
+
+START_TEST(rsa_sign_each_hash)
+{
+    EVP_PKEY *rsa = EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t)2048);
+    char *private_pem = pem_of(rsa, 1), *public_pem = pem_of(rsa, 0);
+    struct whk_span part = {"Message\nhello\n", 14};
+    struct whk_pkey *key = NULL, *public_key = NULL;
+    unsigned char *sig = NULL;
+    size_t sig_len = 0;
+
+    ck_assert_int_eq(whk_pkey_load_private(WHK_PKEY_RSA, private_pem,
+                                           strlen(private_pem), &key, NULL),
+                     WHK_OK);
+    ck_assert_int_eq(whk_pkey_load_public(WHK_PKEY_RSA, public_pem,
+                                          strlen(public_pem), &public_key,
+                                          NULL),
+                     WHK_OK);
+    ck_assert_int_eq(whk_pkey_sign(key, &part, 1, &sig, &sig_len, NULL),
+                     WHK_OK);
+    ck_assert_uint_eq(sig_len, 256);
+    ck_assert(openssl_verifies(rsa, EVP_sha256(), part.ptr, sig, sig_len));
+    whk_free(sig);
+
+    ck_assert_int_eq(whk_pkey_set_hash(key, WHK_SHA1, NULL), WHK_OK);
+    ck_assert_int_eq(whk_pkey_sign(key, &part, 1, &sig, &sig_len, NULL),
+                     WHK_OK);
+    ck_assert(openssl_verifies(rsa, EVP_sha1(), part.ptr, sig, sig_len));
+    ck_assert(!openssl_verifies(rsa, EVP_sha256(), part.ptr, sig, sig_len));
+    ck_assert_int_eq(whk_pkey_verify(public_key, &part, 1, sig, sig_len,
+                                     NULL),
+                     WHK_ERR_INVALID);
+    ck_assert_int_eq(whk_pkey_set_hash(public_key, WHK_SHA1, NULL), WHK_OK);
+    ck_assert_int_eq(whk_pkey_verify(public_key, &part, 1, sig, sig_len,
+                                     NULL),
+                     WHK_OK);
+    whk_free(sig);
+    whk_pkey_free(key);
+    whk_pkey_free(public_key);
+    free(private_pem);
+    free(public_pem);
+    EVP_PKEY_free(rsa);
+}
+END_TEST
+
+START_TEST(fixed_hashes_rejected)
+{
+    EVP_PKEY *ed = EVP_PKEY_Q_keygen(NULL, NULL, "ED25519");
+    char *pem = pem_of(ed, 1);
+    struct whk_pkey *key = NULL;
+    struct whk_error err = {0};
+
+    ck_assert_int_eq(whk_pkey_load_private(WHK_PKEY_ED25519, pem,
+                                           strlen(pem), &key, NULL),
+                     WHK_OK);
+    ck_assert_int_eq(whk_pkey_set_hash(key, WHK_SHA1, &err),
+                     WHK_ERR_UNSUPPORTED);
+    ck_assert_msg(strstr(err.text, "Ed25519"), "%s", err.text);
+    whk_pkey_free(key);
+    ck_assert_int_eq(whk_pkey_load_private(WHK_PKEY_RSA, pem, strlen(pem),
+                                           &key, &err),
+                     WHK_ERR_SECRET);
+    ck_assert_msg(strstr(err.text, "needs an RSA key"), "%s", err.text);
+    ck_assert_ptr_null(key);
+    free(pem);
+    EVP_PKEY_free(ed);
+}
+END_TEST
+
 static const struct {
     enum whk_pkey_type type;
     const char *text;
@@ -276,6 +358,8 @@ int main(void)
     tcase_add_loop_test(tc, ed25519_rfc8032_verify, 0, vectors);
     tcase_add_test(tc, p256_sign_and_verify);
     tcase_add_test(tc, wrong_keys_rejected);
+    tcase_add_test(tc, rsa_sign_each_hash);
+    tcase_add_test(tc, fixed_hashes_rejected);
     tcase_add_loop_test(tc, bad_public_keys_rejected, 0,
                         (int)(sizeof(bad_public) / sizeof(*bad_public)));
     suite_add_tcase(suite, tc);

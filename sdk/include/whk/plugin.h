@@ -144,6 +144,21 @@ struct whk_challenge {
  * purpose and whk judges no latency against it. Added within ABI 1.
  */
 #define WHK_NO_TIMEOUT 0x8u
+/*
+ * The provider signs nothing: it sends the secret itself as the value of
+ * signature_headers[0] (GitLab's X-Gitlab-Token), and verifying is a
+ * constant-time comparison. Such a request shows the secret, so 'whk sign'
+ * rejects the provider, 'whk listen' writes WHK_REDACTED in place of the
+ * value in its capture log, and 'whk plugin check' expects no WHK_SIGNS_*
+ * flag and a shared secret. Added within ABI 1.
+ */
+#define WHK_SENDS_SECRET 0x10u
+
+/*
+ * The value that replaces a secret sent as-is in a capture record. A
+ * plugin that verifies a WHK_SENDS_SECRET header can name it in a verdict.
+ */
+#define WHK_REDACTED "[redacted by whk]"
 
 /*
  * A provider plugin. Export exactly one, const, with WHK_DESCRIPTOR().
@@ -159,7 +174,7 @@ struct whk_descriptor {
     const char *docs_url;  /* the provider's signature documentation */
     const char *algorithm; /* one line: "HMAC-SHA1 of URL + params" */
     const char *const *signature_headers; /* NULL-terminated */
-    unsigned int flags;                   /* WHK_SIGNS_*, WHK_NO_TIMEOUT */
+    unsigned int flags; /* WHK_SIGNS_*, WHK_NO_TIMEOUT, WHK_SENDS_SECRET */
     struct whk_secret_decl secret;
     const struct whk_field *fields;
     const struct whk_sample *samples;
