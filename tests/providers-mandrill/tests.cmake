@@ -21,10 +21,10 @@ if(NOT WHK_NODE)
                  "not registered")
   return()
 endif()
-# 250 randomized cases with a fixed seed, so a failure repeats;
+# WHK_INTEROP_CASES randomized cases with a fixed seed, so a failure repeats;
 # WHK_INTEROP_SEED overrides it.
 add_test(NAME interop.mandrill
-         COMMAND "${WHK_NODE}" "${mandrill_dir}/interop.js" 250
+         COMMAND "${WHK_NODE}" "${mandrill_dir}/interop.js" ${WHK_INTEROP_CASES}
          WORKING_DIRECTORY "${mandrill_dir}")
 add_test(NAME e2e.mandrill
          COMMAND "${WHK_NODE}" --test "${mandrill_dir}/receiver.test.mjs"

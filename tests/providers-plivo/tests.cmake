@@ -20,10 +20,10 @@ if(NOT WHK_NODE)
                  "not registered")
   return()
 endif()
-# 250 randomized cases with a fixed seed, so a failure repeats;
+# WHK_INTEROP_CASES randomized cases with a fixed seed, so a failure repeats;
 # WHK_INTEROP_SEED overrides it.
 add_test(NAME interop.plivo
-         COMMAND "${WHK_NODE}" "${plivo_dir}/interop.js" 250
+         COMMAND "${WHK_NODE}" "${plivo_dir}/interop.js" ${WHK_INTEROP_CASES}
          WORKING_DIRECTORY "${plivo_dir}")
 add_test(NAME e2e.plivo
          COMMAND "${WHK_NODE}" --test "${plivo_dir}/receiver.test.mjs"

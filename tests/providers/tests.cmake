@@ -15,8 +15,8 @@ add_test(NAME cli.providers
 set_tests_properties(cli.providers PROPERTIES
   ENVIRONMENT "WHK=${CMAKE_BINARY_DIR}/${CMAKE_INSTALL_BINDIR}/whk")
 
-# Each provider runs 250 randomized cases both ways. The seed is fixed so a
-# failure repeats; WHK_INTEROP_SEED overrides it.
+# Each provider runs WHK_INTEROP_CASES randomized cases both ways. The
+# seed is fixed so a failure repeats; WHK_INTEROP_SEED overrides it.
 find_program(WHK_NODE node)
 if(NOT WHK_NODE)
   message(WARNING "node not found: the provider interop tests are not "
@@ -27,7 +27,7 @@ foreach(provider IN ITEMS stripe github slack shopify standardwebhooks svix
         sendgrid discord paddle)
   add_test(NAME interop.providers.${provider}
            COMMAND "${WHK_NODE}" "${WHK_TEST_SOURCE_DIR}/providers/interop.js"
-                   ${provider} 250
+                   ${provider} ${WHK_INTEROP_CASES}
            WORKING_DIRECTORY "${WHK_TEST_SOURCE_DIR}/providers")
   set_tests_properties(interop.providers.${provider} PROPERTIES
     ENVIRONMENT "WHK=${CMAKE_BINARY_DIR}/${CMAKE_INSTALL_BINDIR}/whk"
