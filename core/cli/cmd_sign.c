@@ -312,9 +312,14 @@ static int print_curl(FILE *out, const struct whk_request *req,
     return WHKP_EXIT_OK;
 }
 
+/*
+ * Prints the header lines signing added, or with json the method, URL,
+ * those headers, the curl command when there is one, and the body when
+ * signing changed it.
+ */
 static void print_headers(const struct whk_request *before,
                           const struct whk_request *after, int json,
-                          const char *curl)
+                          const char *curl, int with_body)
 {
     size_t count = whk_request_header_count(after);
     json_t *headers = json_array();
@@ -335,7 +340,13 @@ static void print_headers(const struct whk_request *before,
         json_t *root = json_pack(
             "{s:s, s:s, s:o, s:s?}", "method", whk_request_method(after), "url",
             whk_request_url(after), "headers", headers, "curl", curl);
-        char *text = json_dumps(root, JSON_INDENT(2));
+        char *text;
+        size_t len;
+        const char *body = whk_request_body(after, &len);
+
+        if (with_body)
+            json_object_set_new(root, "body", json_stringn(body, len));
+        text = json_dumps(root, JSON_INDENT(2));
 
         if (text != NULL)
             puts(text);
@@ -400,7 +411,7 @@ static int run(struct sign_args *args)
     const struct whk_descriptor *d;
     struct whkp_project project = {0};
     char *target = NULL, *url_before = NULL, *webhook_url = NULL;
-    int status;
+    int status, changed;
 
     status = whkp_check_stdin(&args->request, args->secret_file);
     if (status == WHKP_EXIT_OK)
@@ -449,14 +460,17 @@ static int run(struct sign_args *args)
     if (strcmp(url_before, whk_request_url(req)) != 0)
         whkp_note("the provider signs the URL %s; send the request there",
                   whk_request_url(req));
-    if (body_changed(before, req)) {
+    changed = body_changed(before, req);
+    if (changed) {
         size_t len;
         const char *body = whk_request_body(req, &len);
 
         /* The file no longer holds what was signed; curl gets the body. */
         args->request.data = NULL;
-        whkp_note("the provider writes the time of sending into the body, "
-                  "so signing did; send this body: %.*s",
+        whkp_note("the provider writes %s into the body, so signing did; "
+                  "send this body (--curl or --json gives it whole): %.*s",
+                  (d->flags & WHK_SIGNATURE_IN_BODY) ? "its signature"
+                                                     : "the time of sending",
                   len > 2000 ? 2000 : (int)len, body);
     }
     if (args->curl_target != NULL && !args->json) {
@@ -474,11 +488,11 @@ static int run(struct sign_args *args)
         if (status == WHKP_EXIT_OK) {
             if (size > 0 && curl[size - 1] == '\n')
                 curl[size - 1] = '\0';
-            print_headers(before, req, 1, curl);
+            print_headers(before, req, 1, curl, changed);
         }
         free(curl);
     } else {
-        print_headers(before, req, args->json, NULL);
+        print_headers(before, req, args->json, NULL, changed);
     }
 
 out:

@@ -60,22 +60,33 @@ static struct whk_span span_of(const char *text)
     return span;
 }
 
-/* Builds the sample's request and signs it; NULL with t's failure set. */
-static struct whk_request *
-sign_sample(struct run *run, const struct whk_sample *s, struct tally *t)
+/* Builds the sample's request, unsigned; NULL when it makes none. */
+static struct whk_request *build_sample(struct run *run,
+                                        const struct whk_sample *s)
 {
     struct whkp_request_options opts = {.url = CHECK_URL, .sample = s->name};
     struct whk_descriptor d = *run->d;
     struct whk_request *req = NULL;
-    struct whk_error err = {0};
     char *target = NULL;
 
     d.samples = run->samples;
-    if (whkp_build_request(&opts, &d, &req, &target) != WHKP_EXIT_OK) {
+    if (whkp_build_request(&opts, &d, &req, &target) != WHKP_EXIT_OK)
+        return NULL;
+    free(target);
+    return req;
+}
+
+/* Builds the sample's request and signs it; NULL with t's failure set. */
+static struct whk_request *
+sign_sample(struct run *run, const struct whk_sample *s, struct tally *t)
+{
+    struct whk_request *req = build_sample(run, s);
+    struct whk_error err = {0};
+
+    if (req == NULL) {
         fail(t, "sample '%s' does not make a request", s->name);
         return NULL;
     }
-    free(target);
     if (whk_provider_sign(run->provider, run->ctx, req,
                           span_of(run->secret.sign), &err) != WHK_OK) {
         fail(t, "sample '%s': sign failed: %s", s->name,
@@ -131,6 +142,51 @@ static void tamper_body(struct run *run, const struct whk_request *req,
     whk_request_free(copy);
 }
 
+/*
+ * Changes one character of what sign wrote into the body. The span is
+ * from the first to the last byte that differ from the unsigned sample's
+ * body, and the character is in its longest run of letters and digits,
+ * which is the signature when that is the longest value written there.
+ */
+static void tamper_body_signature(struct run *run,
+                                  const struct whk_request *req,
+                                  const struct whk_sample *s, struct tally *t)
+{
+    struct whk_request *plain = build_sample(run, s);
+    struct whk_request *copy = whk_request_copy(req);
+    size_t plain_len = 0, len, start = 0, end, tail = 0;
+    const char *before = plain ? whk_request_body(plain, &plain_len) : "";
+    const char *after = whk_request_body(req, &len);
+    char *changed = malloc(len + 1);
+
+    if (plain == NULL || copy == NULL || changed == NULL)
+        goto out;
+    while (start < len && start < plain_len && after[start] == before[start])
+        start++;
+    while (len - tail > start && plain_len - tail > start &&
+           after[len - tail - 1] == before[plain_len - tail - 1])
+        tail++;
+    end = len - tail;
+    memcpy(changed, after, len + 1);
+    if (end == start || !whkp_flip_run(changed + start, end - start)) {
+        t->judged++;
+        fail(t,
+             "sample '%s': sign wrote no signature into the body, though "
+             "the flag WHK_SIGNATURE_IN_BODY says it does",
+             s->name);
+    } else if (whk_request_set_body(copy, changed, len) == WHK_OK) {
+        expect_invalid(run, copy, run->secret.verify, s,
+                       "a request with one character of the signature in "
+                       "its body changed",
+                       t);
+    }
+
+out:
+    free(changed);
+    whk_request_free(copy);
+    whk_request_free(plain);
+}
+
 static void tamper_signature(struct run *run, const struct whk_request *req,
                              const struct whk_sample *s, struct tally *t)
 {
@@ -139,6 +195,10 @@ static void tamper_signature(struct run *run, const struct whk_request *req,
     struct whk_request *copy;
     char *changed;
 
+    if (run->d->flags & WHK_SIGNATURE_IN_BODY) {
+        tamper_body_signature(run, req, s, t);
+        return;
+    }
     for (; h && *h && value == NULL; h++)
         value = whk_request_header(req, *h);
     if (value == NULL) {
@@ -178,6 +238,13 @@ static void add_row(struct whkp_check_report *r, const char *check,
 static void run_samples(struct whkp_check_report *r, struct run *run)
 {
     struct tally trip = {0}, body = {0}, sig = {0}, wrong = {0};
+    /*
+     * A signature in the body may cover none of the rest (Mailgun signs a
+     * timestamp and a token), and then a changed event still verifies.
+     */
+    unsigned int flags = run->d->flags;
+    int signs_body = !(flags & WHK_SIGNATURE_IN_BODY) ||
+                     (flags & (WHK_SIGNS_BODY | WHK_SIGNS_PARAMS));
 
     for (const struct whk_sample *s = run->samples; s->name; s++) {
         struct whk_request *req = sign_sample(run, s, &trip);
@@ -191,7 +258,8 @@ static void run_samples(struct whkp_check_report *r, struct run *run)
                  "%s",
                  s->name, whk_verdict_text(run->verdict));
         } else {
-            tamper_body(run, req, s, &body);
+            if (signs_body)
+                tamper_body(run, req, s, &body);
             tamper_signature(run, req, s, &sig);
             expect_invalid(run, req, run->secret.wrong, s,
                            "verifying with another secret", &wrong);
@@ -207,7 +275,14 @@ static void run_samples(struct whkp_check_report *r, struct run *run)
                        trip.judged == 1 ? "ies" : "y", run->secret.form);
     else
         add_row(r, "round-trip", &trip, "");
-    add_row(r, "tampered-body", &body, "a changed body is rejected");
+    if (signs_body)
+        add_row(r, "tampered-body", &body, "a changed body is rejected");
+    else
+        whkp_check_add(r, "tampered-body", WHKP_CHECK_SKIP,
+                       "the signature is in the body and covers neither "
+                       "the rest of it nor its form fields "
+                       "(WHK_SIGNATURE_IN_BODY without WHK_SIGNS_BODY or "
+                       "WHK_SIGNS_PARAMS)");
     add_row(r, "tampered-signature", &sig, "a changed signature is rejected");
     add_row(r, "wrong-secret", &wrong, "another secret is rejected");
 }

@@ -144,6 +144,12 @@ struct whk_challenge {
  * purpose and whk judges no latency against it. Added within ABI 1.
  */
 #define WHK_NO_TIMEOUT 0x8u
+/*
+ * The signature travels inside the body rather than in a header (Mailgun's
+ * "signature" object): sign writes it into the body, and signature_headers
+ * may be empty. Added within ABI 1.
+ */
+#define WHK_SIGNATURE_IN_BODY 0x10u
 
 /*
  * A provider plugin. Export exactly one, const, with WHK_DESCRIPTOR().
@@ -158,8 +164,11 @@ struct whk_descriptor {
     const char *summary;   /* one line */
     const char *docs_url;  /* the provider's signature documentation */
     const char *algorithm; /* one line: "HMAC-SHA1 of URL + params" */
-    const char *const *signature_headers; /* NULL-terminated */
-    unsigned int flags;                   /* WHK_SIGNS_*, WHK_NO_TIMEOUT */
+    const char *const *signature_headers; /* NULL-terminated; may be
+                                             empty only with
+                                             WHK_SIGNATURE_IN_BODY */
+    unsigned int flags;                   /* WHK_SIGNS_*, WHK_NO_TIMEOUT,
+                                             WHK_SIGNATURE_IN_BODY */
     struct whk_secret_decl secret;
     const struct whk_field *fields;
     const struct whk_sample *samples;
