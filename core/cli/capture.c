@@ -22,6 +22,7 @@ void whkp_record_clear(struct whkp_record *record)
     free(record->verdict);
     free(record->reason);
     free(record->key);
+    free(record->challenge);
     whk_request_free(record->request);
     memset(record, 0, sizeof(*record));
 }
@@ -113,6 +114,7 @@ static enum whk_status parse_record(json_t *root, struct whkp_record *record,
     record->reason = copy_string(root, "reason");
     record->key = copy_string(root, "key");
     record->duplicate = json_is_true(json_object_get(root, "duplicate"));
+    record->challenge = copy_string(root, "challenge");
     record->request = whk_request_new();
     if (record->request == NULL)
         return whk_error_set(err, WHK_ERR_NO_MEMORY, "out of memory");
@@ -236,6 +238,8 @@ char *whkp_record_dump(const struct whkp_record *record)
         json_object_set_new(root, "key", json_string(record->key));
     if (record->verdict)
         json_object_set_new(root, "duplicate", json_boolean(record->duplicate));
+    if (record->challenge)
+        json_object_set_new(root, "challenge", json_string(record->challenge));
 
     /* Valid UTF-8 stays readable and editable; other bytes go as base64. */
     text = json_stringn(body, body_len);

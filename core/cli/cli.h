@@ -59,10 +59,11 @@ struct whkp_record {
     char *url;    /* public URL it was verified against, or NULL */
     struct whk_request *request;
     /* What 'whk listen' found on arrival; NULL or 0 when not recorded. */
-    char *verdict; /* "valid", "invalid" or "not applicable" */
-    char *reason;  /* whk_reason_name() of the verdict */
-    char *key;     /* idempotency key value */
-    int duplicate; /* an earlier delivery had the same key and body */
+    char *verdict;   /* "valid", "invalid" or "not applicable" */
+    char *reason;    /* whk_reason_name() of the verdict */
+    char *key;       /* idempotency key value */
+    int duplicate;   /* an earlier delivery had the same key and body */
+    char *challenge; /* name of the unsigned endpoint challenge, or NULL */
 };
 
 void whkp_record_clear(struct whkp_record *record);
@@ -77,10 +78,11 @@ enum whk_status whkp_record_read(const char *data, size_t len, const char *id,
 
 /*
  * Reads the record with the given id, as whkp_record_read() does. When id
- * is NULL, reads the last record without whk test's probe mark
- * (WHKP_TEST_HEADER) and stores in *skipped, unless it is NULL, the
- * number of marked records after it. A log of marked records only is
- * WHK_ERR_NOT_FOUND, with a message naming the header. In records.c.
+ * is NULL, reads the last record that is neither marked as whk test's
+ * probe (WHKP_TEST_HEADER) nor an unsigned challenge ("challenge" set),
+ * and stores in *skipped, unless it is NULL, the number of such records
+ * after it. A log of such records only is WHK_ERR_NOT_FOUND, with a
+ * message naming the header. In records.c.
  */
 enum whk_status whkp_record_read_delivery(const char *data, size_t len,
                                           const char *id,
@@ -463,6 +465,14 @@ void whkp_response_clear(struct whkp_response *response);
  * memory runs out. Released with free().
  */
 char *whkp_url_redact(const char *url);
+
+/*
+ * Checks that the URL given with option is an absolute http:// or https://
+ * URL without a fragment, and without a query unless allow_query is 1.
+ * Prints an error naming the option and the URL (its password hidden)
+ * and returns 0 when it is not. In client.c.
+ */
+int whkp_check_http_url(const char *option, const char *url, int allow_query);
 
 /* Returns 1 for a header that applies to one connection only. */
 int whkp_is_hop_header(const char *name);

@@ -246,6 +246,43 @@ char *whkp_url_redact(const char *url)
     return whkp_sprintf("%.*s:***%s", (int)(colon - url), url, end);
 }
 
+/* Prints the error of whkp_check_http_url() for url. */
+static int url_error(const char *option, const char *url, const char *problem,
+                     const char *fix)
+{
+    char *redacted = whkp_url_redact(url);
+
+    whkp_error("%s '%s' %s; %s", option, redacted ? redacted : "(the URL)",
+               problem, fix);
+    free(redacted);
+    return 0;
+}
+
+int whkp_check_http_url(const char *option, const char *url, int allow_query)
+{
+    struct whk_url_parts parts;
+    struct whk_error err = {0};
+
+    if (whk_url_split(url, &parts, &err) != WHK_OK)
+        return url_error(option, url, "is not a URL", err.text);
+    if (!(parts.scheme.len == 4 && strncasecmp(url, "http", 4) == 0) &&
+        !(parts.scheme.len == 5 && strncasecmp(url, "https", 5) == 0))
+        return url_error(option, url, "is not an http:// or https:// URL",
+                         strcmp(option, "--public-url") == 0
+                             ? "give the public one, such as "
+                               "https://my-app.example.com"
+                             : "give one such as http://localhost:3000");
+    if (parts.fragment.ptr != NULL)
+        return url_error(option, url, "has a fragment (#...)",
+                         "remove it, because a client never sends the "
+                         "fragment to the server");
+    if (!allow_query && parts.query.ptr != NULL)
+        return url_error(option, url, "has a query",
+                         "give the base URL alone, because each request's "
+                         "path and query are appended to it");
+    return 1;
+}
+
 /*
  * Names a failed transfer after libcurl's error code: no connection, no
  * response at all, a response cut short, or bytes that are not HTTP.

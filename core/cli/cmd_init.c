@@ -163,9 +163,6 @@ static const struct tunnel *find_tunnel(const char *name)
 
 static int check_args(const struct init_args *args)
 {
-    struct whk_url_parts parts;
-    struct whk_error err = {0};
-
     if (args->path != NULL && args->path[0] != '/') {
         whkp_error("--path '%s' must start with '/', e.g. /%s", args->path,
                    args->path);
@@ -178,18 +175,8 @@ static int check_args(const struct init_args *args)
         return 0;
     }
     if (args->public_url != NULL &&
-        whk_url_split(args->public_url, &parts, &err) != WHK_OK) {
-        whkp_error("--public-url '%s': %s", args->public_url, err.text);
+        !whkp_check_http_url("--public-url", args->public_url, 0))
         return 0;
-    }
-    if (args->public_url != NULL &&
-        strncasecmp(args->public_url, "https://", 8) != 0 &&
-        strncasecmp(args->public_url, "http://", 7) != 0) {
-        whkp_error("--public-url '%s' must start with https:// (or "
-                   "http://), the URL the provider requests",
-                   args->public_url);
-        return 0;
-    }
     if (args->tunnel != NULL && find_tunnel(args->tunnel) == NULL)
         return 0;
     if (args->subdomain != NULL &&

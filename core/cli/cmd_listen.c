@@ -243,30 +243,12 @@ static int check_url(const char *option, const char *url)
 }
 
 /*
- * Checks --forward: an absolute URL to which each request target, which
- * has its own query, can be appended. Errors show the URL without its
- * password.
+ * Checks --forward: an absolute http:// or https:// URL to which each
+ * request target, which has its own query, can be appended.
  */
-static int check_forward(const char *url, const char *redacted)
+static int check_forward(const char *url)
 {
-    struct whk_url_parts parts;
-    struct whk_error err = {0};
-
-    if (url == NULL)
-        return 1;
-    if (whk_url_split(url, &parts, &err) != WHK_OK) {
-        whkp_error("--forward '%s': %s", redacted, err.text);
-        return 0;
-    }
-    if (parts.query.ptr != NULL || parts.fragment.ptr != NULL) {
-        whkp_error("--forward '%s' has a %s; give the app's base URL alone "
-                   "(such as http://localhost:3000), because each "
-                   "delivery's request target, query included, is "
-                   "appended to it",
-                   redacted, parts.query.ptr != NULL ? "query" : "fragment");
-        return 0;
-    }
-    return 1;
+    return url == NULL || whkp_check_http_url("--forward", url, 0);
 }
 
 static void print_banner(const struct whkp_listener *l,
@@ -363,7 +345,7 @@ static int check_urls(struct whkp_listener *l)
         return WHKP_EXIT_ENV;
     }
     if (!check_url("--public-url", l->public_base) ||
-        !check_forward(l->forward, l->forward_redacted))
+        !check_forward(l->forward))
         return WHKP_EXIT_USAGE;
     return WHKP_EXIT_OK;
 }

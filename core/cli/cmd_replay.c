@@ -181,10 +181,11 @@ static int read_record(const struct replay_args *args,
     }
     if (skipped > 0 && !args->json)
         whkp_note("replaying %s, the last delivery in %s; the %zu %s after "
-                  "it whk test sent as %s (header %s)",
+                  "it are probes of whk test (header %s) or unsigned "
+                  "endpoint challenges",
                   record->id ? record->id : "the record", args->capture,
                   skipped, whkp_plural(skipped, "record", "records"),
-                  whkp_plural(skipped, "a probe", "probes"), WHKP_TEST_HEADER);
+                  WHKP_TEST_HEADER);
     return WHKP_EXIT_OK;
 }
 

@@ -183,14 +183,9 @@ static int lacks_path(const char *url)
 static int resolve_target(const struct test_args *args,
                           const struct whkp_project *project, char **target)
 {
-    struct whk_url_parts parts;
-    struct whk_error err = {0};
-
     if (args->target != NULL) {
-        if (whk_url_split(args->target, &parts, &err) != WHK_OK) {
-            whkp_error("--target '%s': %s", args->target, err.text);
+        if (!whkp_check_http_url("--target", args->target, 1))
             return WHKP_EXIT_USAGE;
-        }
         if (lacks_path(args->target) && project->path != NULL)
             *target = whkp_public_url(args->target, project->path);
         else

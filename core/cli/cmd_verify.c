@@ -7,6 +7,7 @@
 
 #include <jansson.h>
 
+#include "challenge.h"
 #include "cli.h"
 
 static const char usage[] =
@@ -250,6 +251,39 @@ static void print_json(const struct whk_provider *provider,
     json_decref(root);
 }
 
+/*
+ * Reports a request that is one of the provider's unsigned endpoint
+ * challenges, which has no signature to verify. Returns 1 when it is.
+ */
+static int report_unsigned_challenge(const struct whk_descriptor *d,
+                                     const struct whk_request *req,
+                                     const char *target, int json)
+{
+    const struct whk_challenge *c = whkp_challenge_find(d, req, target);
+    json_t *root;
+    char *text;
+
+    if (c == NULL || c->is_signed)
+        return 0;
+    if (!json) {
+        whkp_printf("not applicable: the request is %s's unsigned '%s' "
+                    "challenge, which carries no signature to verify\n"
+                    "  note:  %s\n",
+                    d->title, c->name, c->description);
+        return 1;
+    }
+    root = json_pack("{s:s, s:s, s:b, s:s, s:s, s:s}", "provider", d->name,
+                     "status", "not applicable", "valid", 0, "reason", "none",
+                     "message", "the request is an unsigned endpoint challenge",
+                     "challenge", c->name);
+    text = json_dumps(root, JSON_INDENT(2));
+    if (text != NULL)
+        puts(text);
+    free(text);
+    json_decref(root);
+    return 1;
+}
+
 static int run(struct verify_args *args)
 {
     struct whk_registry *registry = NULL;
@@ -287,6 +321,10 @@ static int run(struct verify_args *args)
         status = whkp_build_request(&args->request, d, &req, &target);
     if (status != WHKP_EXIT_OK)
         goto out;
+    if (report_unsigned_challenge(d, req, target, args->json)) {
+        status = WHKP_EXIT_INVALID;
+        goto out;
+    }
     sources.default_env = project.secret_env;
     status = whkp_secret_load_for(d, &sources, 0, &secret);
     if (status == WHKP_EXIT_OK)

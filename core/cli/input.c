@@ -242,7 +242,7 @@ static int file_request(const struct whkp_request_options *opts,
         return WHKP_EXIT_OK;
     }
 
-    /* Without --record: the last delivery, not one of whk test's probes. */
+    /* Without --record: the last delivery, not a probe or a challenge. */
     status = whkp_record_read_delivery(data, len, opts->record_id, &record,
                                        &skipped, &err);
     free(data);
@@ -251,11 +251,11 @@ static int file_request(const struct whkp_request_options *opts,
         return WHKP_EXIT_USAGE;
     }
     if (opts->record_id == NULL && record.id != NULL && skipped > 0)
-        whkp_note("using capture record %s, the last in %s that is not a "
-                  "probe of whk test (%zu %s after it skipped; choose one "
-                  "with --record)",
+        whkp_note("using capture record %s, the last in %s that is neither "
+                  "a probe of whk test nor an unsigned challenge (%zu %s "
+                  "after it skipped; choose one with --record)",
                   record.id, name, skipped,
-                  whkp_plural(skipped, "probe record", "probe records"));
+                  whkp_plural(skipped, "record", "records"));
     else if (opts->record_id == NULL && record.id != NULL)
         whkp_note("using capture record %s, the last in %s (choose one "
                   "with --record)",

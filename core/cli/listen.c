@@ -46,6 +46,7 @@ struct delivery {
     char *url;
     char *key;
     int duplicate;
+    const char *challenge; /* an unsigned challenge's name, or NULL */
     struct whk_verdict *verdict;
     enum outcome outcome;
     char error[512]; /* why the app sent no response */
@@ -125,6 +126,19 @@ static void verify(struct whkp_listener *l, const struct whkp_incoming *in,
         d->duplicate = whkp_seen_add(l->seen, d->key, body, body_len) == 1;
 }
 
+/* Records a challenge that the provider sends unsigned, so unverified. */
+static void unsigned_challenge(struct whkp_listener *l,
+                               const struct whk_challenge *challenge,
+                               const struct whkp_incoming *in,
+                               struct delivery *d)
+{
+    d->url = signed_url(l, in);
+    d->challenge = challenge->name;
+    if (d->verdict != NULL)
+        whk_verdict_set(d->verdict, WHK_NOT_APPLICABLE, WHK_REASON_NONE,
+                        "the '%s' challenge is sent unsigned", challenge->name);
+}
+
 static const char *verdict_word(const struct whk_verdict *verdict)
 {
     switch (whk_verdict_status(verdict)) {
@@ -158,6 +172,7 @@ static int capture(struct whkp_listener *l, const struct whkp_incoming *in,
         .reason = (char *)whk_reason_name(whk_verdict_reason(d->verdict)),
         .key = d->key,
         .duplicate = d->duplicate,
+        .challenge = (char *)d->challenge,
     };
 
     if (whkp_capture_append(l->capture, &record, &err) == WHK_OK)
@@ -423,10 +438,13 @@ void whkp_listen_handle(void *data, void **connection,
     snprintf(d.id, sizeof(d.id), "%s-%zu", l->run_id, sequence);
     d.verdict = whk_verdict_new();
 
-    verify(l, in, &d);
-    captured = capture(l, in, &d);
     /* A challenge that is not signed is answered, or forwarded, as is. */
     challenge = whkp_challenge_find(l->descriptor, in->request, in->target);
+    if (challenge != NULL && !challenge->is_signed)
+        unsigned_challenge(l, challenge, in, &d);
+    else
+        verify(l, in, &d);
+    captured = capture(l, in, &d);
     if (challenge != NULL && !challenge->is_signed && l->forward == NULL)
         answer_challenge(l, challenge, in, reply, &d);
     else if (whk_verdict_status(d.verdict) == WHK_INVALID && l->enforce &&

@@ -8,12 +8,17 @@
 
 #include "cli.h"
 
-/* Returns 1 when the record's headers carry whk test's probe mark. */
-static int is_probe(json_t *root)
+/*
+ * Returns 1 when the record is not a delivery to verify: a request with
+ * whk test's probe mark, or an unsigned endpoint challenge.
+ */
+static int is_passed_over(json_t *root)
 {
     json_t *headers = json_object_get(root, "headers"), *pair;
     size_t i;
 
+    if (json_is_string(json_object_get(root, "challenge")))
+        return 1;
     /* json_array_foreach visits nothing when headers is not an array. */
     json_array_foreach(headers, i, pair)
     {
@@ -26,7 +31,7 @@ static int is_probe(json_t *root)
 }
 
 /*
- * Finds the line of the last record without the probe mark, checking
+ * Finds the line of the last record that is not passed over, checking
  * that every line is a JSON object as whkp_record_read() does. Stores
  * the line in *chosen and *chosen_len, or *chosen NULL when there is
  * none, and the number of marked records after it in *skipped.
@@ -60,7 +65,7 @@ static enum whk_status find_delivery(const char *data, size_t len,
                                  line, root ? 1 : error.column,
                                  root ? "expected a JSON object" : error.text);
         }
-        if (is_probe(root)) {
+        if (is_passed_over(root)) {
             (*skipped)++;
         } else {
             *chosen = start;
@@ -93,8 +98,8 @@ enum whk_status whkp_record_read_delivery(const char *data, size_t len,
     if (chosen == NULL && passed_over > 0)
         return whk_error_set(err, WHK_ERR_NOT_FOUND,
                              "the capture log has only requests that whk "
-                             "test sent as probes (header %s); choose one "
-                             "by its id",
+                             "test sent as probes (header %s) and unsigned "
+                             "endpoint challenges; choose one by its id",
                              WHKP_TEST_HEADER);
     if (chosen == NULL)
         return whk_error_set(err, WHK_ERR_NOT_FOUND,

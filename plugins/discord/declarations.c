@@ -60,6 +60,33 @@ const struct whk_sample discord_samples[] = {
     {0},
 };
 
+static const char *const ping_match[] = {"json:/type=1", NULL};
+
+/*
+ * Saving the Interactions Endpoint URL sends a signed PING and a PING
+ * with a bad signature. Discord keeps the URL only when the first gets
+ * {"type":1} and the second exactly 401.
+ */
+const struct whk_challenge discord_challenges[] = {
+    {
+        .name = "ping",
+        .description = "the PING Discord sends when the endpoint URL is "
+                       "saved, once signed and once with a bad signature",
+        .method = "POST",
+        .content_type = "application/json",
+        .body = "{\"application_id\":\"1273456789012345678\",\"id\":"
+                "\"1273456789123456790\",\"token\":\"{token}\","
+                "\"type\":1,\"version\":1}",
+        .is_signed = 1,
+        .match = ping_match,
+        .status = 200,
+        .response_content_type = "application/json",
+        .response_body = "{\"type\":1}",
+        .invalid_status = 401,
+    },
+    {0},
+};
+
 const struct whk_key discord_keys[] = {
     {WHK_KEY_JSON, "/id"},
     {0},

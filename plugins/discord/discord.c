@@ -193,4 +193,5 @@ WHK_DESCRIPTOR(discord) = {
     .check_secret = discord_check_secret,
     .sign = discord_sign,
     .verify = discord_verify,
+    .challenges = discord_challenges,
 };

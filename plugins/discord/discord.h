@@ -11,5 +11,6 @@ DISCORD_HIDDEN extern const struct whk_field discord_fields[];
 DISCORD_HIDDEN extern const struct whk_sample discord_samples[];
 DISCORD_HIDDEN extern const struct whk_key discord_keys[];
 DISCORD_HIDDEN extern const struct whk_failure discord_failures[];
+DISCORD_HIDDEN extern const struct whk_challenge discord_challenges[];
 
 #endif

@@ -74,6 +74,33 @@ const struct whk_sample slack_samples[] = {
     {0},
 };
 
+static const char *const url_verification_match[] = {
+    "json:/type=url_verification", NULL};
+
+/*
+ * Entering a Request URL sends a signed url_verification event. Slack
+ * accepts the challenge back as plain text, form-encoded or JSON, and whk
+ * returns and expects JSON, as Bolt does.
+ */
+const struct whk_challenge slack_challenges[] = {
+    {
+        .name = "url_verification",
+        .description = "the event Slack sends when the Request URL is "
+                       "entered; the app echoes the challenge value",
+        .method = "POST",
+        .content_type = "application/json",
+        .body = "{\"token\":\"Jhj5dZrVaK7ZwHHjRyZWjbDl\",\"challenge\":"
+                "\"{token}\",\"type\":\"url_verification\"}",
+        .is_signed = 1,
+        .match = url_verification_match,
+        .token = "json:/challenge",
+        .status = 200,
+        .response_content_type = "application/json",
+        .response_body = "{\"challenge\":\"{token}\"}",
+    },
+    {0},
+};
+
 const struct whk_key slack_keys[] = {
     {WHK_KEY_JSON, "/event_id"},
     {WHK_KEY_PARAM, "trigger_id"},

@@ -192,4 +192,5 @@ WHK_DESCRIPTOR(slack) = {
     .check_secret = slack_check_secret,
     .sign = slack_sign,
     .verify = slack_verify,
+    .challenges = slack_challenges,
 };

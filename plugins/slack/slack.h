@@ -11,5 +11,6 @@ SLACK_HIDDEN extern const struct whk_field slack_fields[];
 SLACK_HIDDEN extern const struct whk_sample slack_samples[];
 SLACK_HIDDEN extern const struct whk_key slack_keys[];
 SLACK_HIDDEN extern const struct whk_failure slack_failures[];
+SLACK_HIDDEN extern const struct whk_challenge slack_challenges[];
 
 #endif

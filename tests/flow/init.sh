@@ -83,7 +83,7 @@ expect_status 2 "path with a space" "$WHK" init -p twilio --path '/x y' \
 expect_in err "percent-encode it" "a path with a space is explained"
 expect_status 2 "public URL not http" "$WHK" init -p twilio \
   --public-url ftp://files.example.com
-expect_in err "must start with https://" "an ftp URL is rejected"
+expect_in err "is not an http:// or https:// URL" "an ftp URL is rejected"
 expect_status 2 "relative path" "$WHK" init -p twilio --path webhooks
 expect_in err "--path 'webhooks' must start with '/'" "path named"
 expect_status 2 "unknown provider" "$WHK" init -p nosuch --port 3000 --path /x
@@ -91,6 +91,9 @@ expect_in err "nosuch" "provider named"
 expect_status 2 "relative public URL" "$WHK" init -p twilio \
   --public-url example.com
 expect_in err "--public-url 'example.com'" "public URL named"
+expect_status 2 "public URL with a query" "$WHK" init -p twilio --port 3000 \
+  --path /x --public-url 'https://z.example.com/base?x=1'
+expect_in err "--public-url 'https://z.example.com/base?x=1' has a query" "query named"
 expect_status 0 "file unchanged" cmp whk.json before.json
 
 # A malformed whk.json is reported with line and column, never rewritten.

@@ -131,6 +131,9 @@ expect_in err "--forward 'http://127.0.0.1:3460?x=1' has a query" "query rejecte
 expect_status 2 "forward with fragment" timeout 10 "$WHK" listen -p twilio \
   --port 0 --forward 'http://127.0.0.1:3460/#top'
 expect_in err "has a fragment" "fragment rejected"
+expect_status 2 "forward to another scheme" timeout 10 "$WHK" listen -p twilio \
+  --port 0 --forward ftp://127.0.0.1:3460
+expect_in err "--forward 'ftp://127.0.0.1:3460' is not an http:// or https:// URL" "scheme rejected"
 expect_status 2 "forward password hidden in errors" timeout 10 "$WHK" listen \
   -p twilio --port 0 --forward 'http://user:s3cretpw@127.0.0.1:3460?x=1'
 expect_in err "'http://user:***@127.0.0.1:3460?x=1'" "password replaced"

@@ -92,12 +92,12 @@ expect_status 0 "records marked" node -e '
   process.exit(ok ? 0 : 1);'
 expect_status 0 "verify passes over probes" "$WHK" verify -p twilio \
   --url "$PUBLIC/webhooks/twilio/sms" local.jsonl
-expect_in err "using capture record $(cat sample.id), the last in local.jsonl that is not a probe" "verify names the sample"
+expect_in err "using capture record $(cat sample.id), the last in local.jsonl that is neither a probe of whk test nor an unsigned challenge" "verify names the sample"
 expect_status 1 "replay passes over probes" "$WHK" replay --capture local.jsonl \
   --target "http://127.0.0.1:$port"
 expect_in out "replayed $(cat sample.id) (POST /webhooks/twilio/sms)" "sample replayed"
 expect_in err "replaying $(cat sample.id), the last delivery in local.jsonl; the" "probes passed over"
-expect_in err "after it whk test sent as probes (header X-Whk-Test)" "header named"
+expect_in err "after it are probes of whk test (header X-Whk-Test)" "header named"
 stop_listen TERM
 
 # A route that is missing or redirects: the samples fail with that cause,
@@ -134,6 +134,10 @@ expect_status 3 "unreachable" "$WHK" test -p twilio \
 expect_in err "cannot connect to http://127.0.0.1:$port/hooks" "URL named"
 expect_status 2 "no target" "$WHK" test -p twilio
 expect_in err "no endpoint to test" "missing target explained"
+expect_status 2 "target of another scheme" "$WHK" test -p twilio --target ftp://127.0.0.1/x
+expect_in err "--target 'ftp://127.0.0.1/x' is not an http:// or https:// URL" "target scheme named"
+expect_status 2 "target with a fragment" "$WHK" test -p twilio --target 'http://127.0.0.1:9/x#top'
+expect_in err "has a fragment (#...)" "target fragment named"
 expect_status 2 "bad timeout" "$WHK" test -p twilio --target "$target" --timeout-ms 0
 expect_status 3 "secret unset" env -u TWILIO_AUTH_TOKEN "$WHK" test -p twilio \
   --target "http://127.0.0.1:$port/hooks"

@@ -53,6 +53,16 @@ expect_equal "$(node -e 'console.log(JSON.parse(require("fs").readFileSync("body
 expect_status 0 "whk test twitter" "$WHK" test -p twitter --target "$base" --secret-env CHALLENGE_SECRET
 expect_in out "challenge crc" "whk test twitter reports the crc"
 stop_listen
+expect_in twitter.log "not applicable: the 'crc' challenge is sent unsigned" "listen logs the crc as unsigned"
+expect_equal "$(tail -n 1 twitter.jsonl | node -e 'console.log(JSON.parse(require("fs").readFileSync(0,"utf8")).challenge)')" \
+  crc "the crc record names its challenge"
+expect_status 0 "verify passes over the crc record" \
+  "$WHK" verify -p twitter --secret-env CHALLENGE_SECRET twitter.jsonl
+expect_in err "nor an unsigned challenge (1 record after it skipped" "verify names the skipped crc"
+crc_id=$(tail -n 1 twitter.jsonl | node -e 'console.log(JSON.parse(require("fs").readFileSync(0,"utf8")).id)')
+expect_status 1 "verify of the crc record itself" \
+  "$WHK" verify -p twitter --secret-env CHALLENGE_SECRET --record "$crc_id" twitter.jsonl
+expect_in out "unsigned 'crc' challenge, which carries no signature" "verify explains the crc record"
 
 # Meta: hub.challenge is echoed only for the right verify token.
 start_listen whatsapp.log -p whatsapp --secret-env CHALLENGE_SECRET --capture whatsapp.jsonl --no-sync
@@ -124,6 +134,42 @@ expect_equal "$(status_of)" 498 "gocardless invalid signature status"
 expect_status 0 "whk test gocardless" "$WHK" test -p gocardless --target "$base" --secret-env CHALLENGE_SECRET
 stop_listen
 
+# Slack: the signed url_verification event gets its challenge back as
+# JSON. An unsigned copy is rejected with 403.
+start_listen slack.log -p slack --secret-env CHALLENGE_SECRET --capture slack.jsonl --no-sync
+base=http://127.0.0.1:$LISTEN_PORT/webhooks
+ts=$(date +%s)
+sbody='{"token":"Jhj5dZrVaK7ZwHHjRyZWjbDl","challenge":"3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P","type":"url_verification"}'
+get slack "$base" -H 'Content-Type: application/json' -H "X-Slack-Request-Timestamp: $ts" \
+  -H "X-Slack-Signature: v0=$(hmac sha256 hex "v0:$ts:$sbody")" --data-binary "$sbody"
+expect_equal "$(status_of)" 200 "slack url_verification status"
+expect_equal "$(node -e 'console.log(JSON.parse(require("fs").readFileSync("body","utf8")).challenge)')" \
+  3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P "slack url_verification challenge"
+get slack-unsigned "$base" -H 'Content-Type: application/json' --data-binary "$sbody"
+expect_equal "$(status_of)" 403 "slack unsigned url_verification status"
+expect_status 0 "whk test slack" "$WHK" test -p slack --target "$base" --secret-env CHALLENGE_SECRET
+expect_in out "challenge url_verification" "whk test slack reports the url_verification"
+stop_listen
+
+# Discord: a signed PING gets {"type":1}, and a bad signature gets exactly
+# 401, because Discord requires both before it saves the endpoint URL.
+openssl genpkey -algorithm ed25519 -out discord.pem 2>/dev/null
+start_listen discord.log -p discord --key-file discord.pem --capture discord.jsonl --no-sync
+base=http://127.0.0.1:$LISTEN_PORT/webhooks
+dbody='{"application_id":"1","id":"2","token":"t","type":1,"version":1}'
+printf '%s%s' "$ts" "$dbody" >discord.msg
+openssl pkeyutl -sign -inkey discord.pem -rawin -in discord.msg -out discord.sig
+get discord "$base" -H 'Content-Type: application/json' -H "X-Signature-Timestamp: $ts" \
+  -H "X-Signature-Ed25519: $(od -An -tx1 discord.sig | tr -d ' \n')" --data-binary "$dbody"
+expect_equal "$(status_of)" 200 "discord ping status"
+expect_equal "$(cat body)" '{"type":1}' "discord ping answer"
+get discord-forged "$base" -H 'Content-Type: application/json' -H "X-Signature-Timestamp: $ts" \
+  -H "X-Signature-Ed25519: $(printf '%0128d' 0)" --data-binary "$dbody"
+expect_equal "$(status_of)" 401 "discord forged ping status"
+expect_status 0 "whk test discord" "$WHK" test -p discord --target "$base" --key-file discord.pem
+expect_in out "challenge ping, forged" "whk test discord reports the forged ping"
+stop_listen
+
 # An endpoint that answers challenges wrongly fails whk test: a Dropbox
 # stand-in gets X's CRC, which it does not know.
 start_listen wrong.log -p dropbox --secret-env CHALLENGE_SECRET --capture wrong.jsonl --no-sync
@@ -131,6 +177,14 @@ base=http://127.0.0.1:$LISTEN_PORT/webhooks
 expect_status 1 "whk test twitter against a dropbox stand-in" \
   "$WHK" test -p twitter --target "$base" --secret-env CHALLENGE_SECRET --no-probes
 expect_in out "challenge crc" "the failed crc is reported"
+stop_listen
+
+# Discord's forged PING must get 401, and a GitHub stand-in returns 403.
+start_listen wrong-status.log -p github --secret-env CHALLENGE_SECRET --capture wrong-status.jsonl --no-sync
+base=http://127.0.0.1:$LISTEN_PORT/webhooks
+expect_status 1 "whk test discord against a github stand-in" \
+  "$WHK" test -p discord --target "$base" --key-file discord.pem --no-probes
+expect_in out "the provider requires 401" "the forged ping's status is reported"
 stop_listen
 
 # Without the variable a Meta challenge is skipped, and says why.

@@ -148,6 +148,13 @@ function probeNames(provider, tolerance) {
   return names;
 }
 
+// The checks of the endpoint challenges the provider declares: the
+// challenge itself, and a forged copy where a status is due for it.
+function challengeNames(provider) {
+  return (declarations[provider].challenges ?? []).flatMap((c) =>
+    (c.invalid_status ? [`challenge ${c.name}`, `challenge ${c.name}, forged`] : [`challenge ${c.name}`]));
+}
+
 function assertAllPassed(provider, report) {
   const samples = declarations[provider].samples.map((s) => s.name);
   for (const name of samples) {
@@ -163,7 +170,12 @@ function assertAllPassed(provider, report) {
     assert.ok(c.status >= 400, `${provider} ${name}: status ${c.status}`);
     assert.ok(c.status <= 499, `${provider} ${name}: status ${c.status}`);
   }
-  assert.equal(report.checks.length, samples.length + probeNames(provider).length);
+  for (const name of challengeNames(provider)) {
+    const c = check(report, name);
+    assert.equal(c.passed, true, `${provider} ${name}: ${c.problems.join('; ')}`);
+  }
+  assert.equal(report.checks.length,
+    samples.length + probeNames(provider).length + challengeNames(provider).length);
   assert.equal(report.failed, 0);
 }
 
@@ -209,12 +221,13 @@ for (const provider of PROVIDERS) {
     assert.equal(result.status, 0, `${result.stderr}\n${result.stdout}`);
     assertAllPassed(provider, result.report);
 
-    // Probes are sent first and rejected by whk listen, each for its reason.
+    // Probes are sent first and rejected by whk listen, each for its
+    // reason, and the challenges come last.
     const records = fs.readFileSync(capture, 'utf8').trim().split('\n').map((line) => JSON.parse(line));
     const reasons = ['mismatch', 'missing_header'];
     if (declarations[provider].tolerance_seconds > 0) reasons.push('timestamp_too_old');
     const samples = declarations[provider].samples;
-    assert.equal(records.length, reasons.length + samples.length);
+    assert.equal(records.length, reasons.length + samples.length + challengeNames(provider).length);
     reasons.forEach((reason, i) => {
       assert.equal(records[i].verdict, 'invalid', `probe ${i}`);
       assert.equal(records[i].reason, reason, `probe ${i}`);
@@ -309,6 +322,16 @@ test('discord-interactions checks no timestamp age', async () => {
   assert.equal(stale.passed, false);
   assert.match(stale.problems[0], /signed 3900 s ago, 3600 s beyond the tolerance of 300 s/);
   assert.equal(check(report, 'forged signature').status, 401);
+});
+
+test('no stale probe for a scheme without a timestamp', async () => {
+  const { status, report } = await whk(['test', '-p', 'github', '--target',
+    `${RECEIVERS}/webhooks/github`, '--public-url', PUBLIC, '--json', '--tolerance', '300']);
+
+  assert.equal(status, 0, JSON.stringify(report, null, 2));
+  const stale = check(report, 'stale timestamp');
+  assert.equal(stale.passed, true);
+  assert.match(stale.summary, /^skipped: GitHub signs no timestamp/);
 });
 
 test('key-pair providers need a private key of their type', async () => {
