@@ -428,8 +428,12 @@ enum whkp_send_result {
     WHKP_SEND_CLOSED,      /* closed or reset before any response */
     WHKP_SEND_INCOMPLETE,  /* closed before the whole response arrived */
     WHKP_SEND_INVALID,     /* the response is not HTTP */
+    WHKP_SEND_TOO_LARGE,   /* its body is over WHKP_MAX_RESPONSE_BODY */
     WHKP_SEND_FAILED       /* any other transfer error */
 };
+
+/* The largest response body whk holds in memory: 16 MiB. */
+#define WHKP_MAX_RESPONSE_BODY (16u * 1024 * 1024)
 
 /* Initializes libcurl once, before any thread starts; 0 on failure. */
 int whkp_http_init(void);

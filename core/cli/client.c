@@ -73,11 +73,12 @@ void whkp_response_clear(struct whkp_response *response)
     memset(response, 0, sizeof(*response));
 }
 
-/* A growing buffer for the response body. */
+/* A growing buffer for the response body, up to WHKP_MAX_RESPONSE_BODY. */
 struct sink {
     char *data;
     size_t len;
     size_t capacity;
+    int too_large;
 };
 
 static size_t on_body(char *data, size_t size, size_t count, void *user)
@@ -85,6 +86,11 @@ static size_t on_body(char *data, size_t size, size_t count, void *user)
     struct sink *sink = user;
     size_t len = size * count;
 
+    /* Returning less than len makes libcurl stop the transfer. */
+    if (len > WHKP_MAX_RESPONSE_BODY - sink->len) {
+        sink->too_large = 1;
+        return 0;
+    }
     if (sink->len + len + 1 > sink->capacity) {
         size_t capacity = sink->capacity ? sink->capacity : 4096;
         char *grown;
@@ -283,6 +289,17 @@ int whkp_check_http_url(const char *option, const char *url, int allow_query)
     return 1;
 }
 
+static enum whkp_send_result too_large(const char *url, char *error,
+                                       size_t error_size)
+{
+    snprintf(error, error_size,
+             "%s sent a response body larger than %u MiB, the most whk "
+             "reads; providers read far less, so answer webhooks with a "
+             "short body",
+             url, WHKP_MAX_RESPONSE_BODY / (1024 * 1024));
+    return WHKP_SEND_TOO_LARGE;
+}
+
 /*
  * Names a failed transfer after libcurl's error code: no connection, no
  * response at all, a response cut short, or bytes that are not HTTP.
@@ -347,6 +364,8 @@ static void set_options(CURL *curl, const char *url, long timeout_ms,
     curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS,
                      timeout_ms < CONNECT_TIMEOUT_MS ? timeout_ms
                                                      : CONNECT_TIMEOUT_MS);
+    curl_easy_setopt(curl, CURLOPT_MAXFILESIZE_LARGE,
+                     (curl_off_t)WHKP_MAX_RESPONSE_BODY);
     curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body);
     curl_easy_setopt(curl, CURLOPT_WRITEDATA, sink);
     curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);
@@ -397,8 +416,12 @@ enum whkp_send_result whkp_http_send(void *handle, const char *url,
     if (code != CURLE_OK) {
         /* Messages never show the password of a URL's user information. */
         redacted = whkp_url_redact(url);
-        result = classify(code, redacted ? redacted : "the URL", detail,
-                          timeout_ms, error, error_size);
+        if (sink.too_large || code == CURLE_FILESIZE_EXCEEDED)
+            result =
+                too_large(redacted ? redacted : "the URL", error, error_size);
+        else
+            result = classify(code, redacted ? redacted : "the URL", detail,
+                              timeout_ms, error, error_size);
         whkp_response_clear(response);
         goto out;
     }

@@ -289,13 +289,17 @@ static void print_summary(const struct whkp_listener *l, double seconds,
     size_t records = whkp_capture_count(l->capture);
 
     whkp_printf("stopped after %.1f s: %zu %s (%zu valid, %zu invalid, "
-                "%zu not applicable), %zu %s, %zu rejected with 403, "
-                "%zu too large (413)\n",
+                "%zu not applicable), %zu %s, %zu rejected with %d, "
+                "%zu too large (413)",
                 seconds, c->deliveries,
                 whkp_plural(c->deliveries, "delivery", "deliveries"), c->valid,
                 c->invalid, c->not_applicable, c->duplicates,
                 whkp_plural(c->duplicates, "duplicate", "duplicates"),
-                c->rejected, c->too_large);
+                c->rejected, whkp_challenge_invalid_status(l->descriptor),
+                c->too_large);
+    if (c->malformed > 0)
+        whkp_printf(", %zu malformed (400)", c->malformed);
+    whkp_printf("\n");
     if (l->forward != NULL)
         whkp_printf("  forwarded %zu to %s, %zu upstream %s (502/504), "
                     "%zu cancelled by the shutdown, %zu slower than the "
@@ -327,7 +331,7 @@ static void print_start_notes(const struct whkp_listener *l,
                      "tunnel's URL may not verify");
 }
 
-/* Blocks until SIGINT or SIGTERM; the server threads run meanwhile. */
+/* Blocks until SIGINT, SIGTERM or SIGHUP; the server threads run meanwhile. */
 static void wait_for_signal(const sigset_t *set)
 {
     int signal_number;
@@ -503,6 +507,7 @@ int whkp_cmd_listen(int argc, char **argv)
     sigemptyset(&signals);
     sigaddset(&signals, SIGINT);
     sigaddset(&signals, SIGTERM);
+    sigaddset(&signals, SIGHUP);
     pthread_sigmask(SIG_BLOCK, &signals, NULL);
     signal(SIGPIPE, SIG_IGN);
     return run(&args, &signals);

@@ -97,6 +97,26 @@ struct sign_args {
     int json;
 };
 
+/* Checks --id, which goes into a header and the signed bytes. */
+static int check_id(const char *id)
+{
+    if (*id == '\0') {
+        whkp_error("--id is empty; give a message id such as msg_123, or "
+                   "leave --id out for a new random one");
+        return 0;
+    }
+    for (const char *p = id; *p; p++) {
+        if ((unsigned char)*p < 0x20 || *p == 0x7f) {
+            whkp_error("--id '%s' contains a control character at position "
+                       "%zu; a message id goes into a header, which cannot "
+                       "hold one",
+                       id, (size_t)(p - id) + 1);
+            return 0;
+        }
+    }
+    return 1;
+}
+
 static int parse_args(int argc, char **argv, struct sign_args *args)
 {
     int opt;
@@ -148,6 +168,8 @@ static int parse_args(int argc, char **argv, struct sign_args *args)
             args->have_timestamp = 1;
             break;
         case OPT_ID:
+            if (!check_id(optarg))
+                return WHKP_EXIT_USAGE;
             args->id = optarg;
             break;
         case OPT_CURL:

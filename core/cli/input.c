@@ -2,6 +2,7 @@
 /* Building the request a command works on from files, samples or flags. */
 #include <ctype.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -48,6 +49,14 @@ int whkp_check_stdin(const struct whkp_request_options *opts,
 
 int whkp_parse_seconds(const char *option, const char *text, int64_t *value)
 {
+    size_t digits = strspn(text, "0123456789");
+
+    if (digits > 0 && text[digits] == '\0' &&
+        !whk_parse_int64(text, strlen(text), value)) {
+        whkp_error("%s '%s' is out of range; give at most %lld seconds", option,
+                   text, (long long)INT64_MAX);
+        return 0;
+    }
     if (!whk_parse_int64(text, strlen(text), value) || *value < 0) {
         whkp_error("%s '%s' is not a whole, non-negative number of seconds",
                    option, text);
@@ -105,15 +114,24 @@ static int add_header_option(struct whk_request *req, const char *line)
     value = colon + 1;
     while (*value == ' ' || *value == '\t')
         value++;
+    if (strpbrk(value, "\r\n") != NULL) {
+        whkp_error("--header '%s' has a line break (CR or LF) in its value; "
+                   "give each header with its own --header",
+                   line);
+        return 0;
+    }
     name = strndup(line, (size_t)(colon - line));
     status =
         name ? whk_request_set_header(req, name, value) : WHK_ERR_NO_MEMORY;
-    free(name);
-    if (status != WHK_OK) {
+    if (status == WHK_ERR_INVALID)
+        whkp_error("--header '%s': the name '%s' has a character that a "
+                   "header name cannot have (a space, a colon or a control "
+                   "character, for example)",
+                   line, name);
+    else if (status != WHK_OK)
         whkp_error("--header '%s': %s", line, whk_strerror(status));
-        return 0;
-    }
-    return 1;
+    free(name);
+    return status == WHK_OK;
 }
 
 static const struct whk_sample *find_sample(const struct whk_descriptor *d,

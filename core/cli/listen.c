@@ -18,6 +18,7 @@ enum outcome {
     OUTCOME_CLOSED,      /* 502: it closed the connection, no response */
     OUTCOME_INCOMPLETE,  /* 502: it closed the connection mid-response */
     OUTCOME_INVALID,     /* 502: its response is not HTTP */
+    OUTCOME_TOO_LARGE,   /* 502: its response body is over 16 MiB */
     OUTCOME_FAILED,      /* 502: another transfer error */
     OUTCOME_TIMED_OUT,   /* 504: the app did not respond in time */
     OUTCOME_CANCELLED,   /* no response: whk listen is stopping */
@@ -32,6 +33,7 @@ static const char *const outcome_words[] = {"app",
                                             "app closed the connection",
                                             "incomplete response from the app",
                                             "invalid response from the app",
+                                            "response from the app too large",
                                             "request to the app failed",
                                             "app timed out",
                                             "cancelled by the shutdown",
@@ -275,6 +277,8 @@ static enum outcome forward_outcome(enum whkp_send_result result)
         return OUTCOME_INCOMPLETE;
     case WHKP_SEND_INVALID:
         return OUTCOME_INVALID;
+    case WHKP_SEND_TOO_LARGE:
+        return OUTCOME_TOO_LARGE;
     case WHKP_SEND_FAILED:
         break;
     }
@@ -332,6 +336,7 @@ static int is_upstream_error(enum outcome outcome)
     case OUTCOME_CLOSED:
     case OUTCOME_INCOMPLETE:
     case OUTCOME_INVALID:
+    case OUTCOME_TOO_LARGE:
     case OUTCOME_FAILED:
     case OUTCOME_TIMED_OUT:
         return 1;
@@ -477,7 +482,10 @@ void whkp_listen_rejected(void *data, const char *method, const char *target,
     clock_gettime(CLOCK_REALTIME, &wall);
     format_time(&wall, when, sizeof(when));
     pthread_mutex_lock(&l->lock);
-    l->counts.too_large++;
+    if (status == 413)
+        l->counts.too_large++;
+    else
+        l->counts.malformed++;
     if (!l->quiet) {
         whkp_printf("%s %s %s -> %d (%s; not captured)\n", when, method, target,
                     status, reason);

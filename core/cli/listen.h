@@ -20,6 +20,7 @@ struct whkp_listen_counts {
     size_t cancelled;       /* forwards cut short by the shutdown */
     size_t slow;            /* slower than the provider's timeout */
     size_t too_large;       /* answered 413 */
+    size_t malformed;       /* rejected with 400 before the handler */
     size_t capture_errors;
 };
 

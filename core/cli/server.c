@@ -40,7 +40,7 @@ struct exchange {
     size_t len;
     size_t capacity;
     int started;
-    int rejected; /* rejected with 413 before the body */
+    int rejected; /* rejected with 400 or 413 before the body */
     int overflow; /* a chunked body passed the limit; the rest is dropped */
 };
 
@@ -201,6 +201,45 @@ reject_too_large(struct whkp_server *server, struct MHD_Connection *connection,
     return queue_text(connection, MHD_HTTP_CONTENT_TOO_LARGE, text);
 }
 
+/* Collects the Content-Length values of a request, to find two that differ. */
+struct lengths {
+    const char *first;
+    int different;
+};
+
+static enum MHD_Result collect_length(void *data, enum MHD_ValueKind kind,
+                                      const char *name, const char *value)
+{
+    struct lengths *lengths = data;
+
+    (void)kind;
+    if (strcasecmp(name, MHD_HTTP_HEADER_CONTENT_LENGTH) != 0 || value == NULL)
+        return MHD_YES;
+    if (lengths->first == NULL)
+        lengths->first = value;
+    else if (strcmp(lengths->first, value) != 0)
+        lengths->different = 1;
+    return MHD_YES;
+}
+
+/*
+ * Rejects a request with two different Content-Length headers with 400,
+ * because its body could end at either, as in request smuggling.
+ */
+static enum MHD_Result reject_two_lengths(struct whkp_server *server,
+                                          struct MHD_Connection *connection,
+                                          const char *method,
+                                          struct exchange *exchange)
+{
+    exchange->rejected = 1;
+    if (server->handler.rejected != NULL)
+        server->handler.rejected(server->handler.data, method, exchange->target,
+                                 400, "two different Content-Length headers");
+    return queue_text(connection, MHD_HTTP_BAD_REQUEST,
+                      "whk listen: the request has two different "
+                      "Content-Length headers\n");
+}
+
 static int append_body(struct exchange *exchange, const char *data, size_t len)
 {
     if (exchange->len + len + 1 > exchange->capacity) {
@@ -323,8 +362,13 @@ static enum MHD_Result on_request(void *data, struct MHD_Connection *connection,
         const char *length = MHD_lookup_connection_value(
             connection, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
         int64_t declared;
+        struct lengths lengths = {0};
 
         exchange->started = 1;
+        MHD_get_connection_values(connection, MHD_HEADER_KIND, collect_length,
+                                  &lengths);
+        if (lengths.different)
+            return reject_two_lengths(server, connection, method, exchange);
         /* A 413 can only be queued before the body is read. */
         if (length != NULL &&
             whk_parse_int64(length, strlen(length), &declared) &&

@@ -198,6 +198,7 @@ static int send_and_judge(struct whkp_tester *t, const struct whk_challenge *c,
 
     if (check == NULL)
         return 0;
+    check->challenge = 1;
     if (whkp_tester_send(t, s->local, s->req, &response, check) != WHKP_SEND_OK)
         return !t->unreachable;
     if (!invalid) {
@@ -214,8 +215,10 @@ static int send_and_judge(struct whkp_tester *t, const struct whk_challenge *c,
                           response.status, c->name, c->invalid_status) >= 0)
             whkp_check_add_problem(check, text);
     }
-    if (!check->passed)
+    if (!check->passed) {
         check->cause = whkp_route_cause(&response, c->method);
+        whkp_check_keep_body(check, &response);
+    }
     whkp_response_clear(&response);
     return 1;
 }
@@ -249,6 +252,7 @@ static void skip(struct whkp_tester *t, const char *name, char *reason)
     struct whkp_check *check = whkp_tester_add_check(t, name, 0, t->target);
 
     if (check != NULL) {
+        check->challenge = 1;
         check->passed = 1;
         check->summary = reason;
     } else {

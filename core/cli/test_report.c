@@ -115,7 +115,10 @@ static json_t *check_json(const struct whkp_check *c)
         json_array_append_new(problems, json_string(c->problems[i]));
     return json_pack("{s:s, s:s, s:b, s:s, s:i, s:f, s:s?, s:o, s:s?, "
                      "s:s?, s:s%}",
-                     "name", c->name, "kind", c->probe ? "probe" : "sample",
+                     "name", c->name, "kind",
+                     c->challenge ? "challenge"
+                     : c->probe   ? "probe"
+                                  : "sample",
                      "passed", c->passed, "url", c->url, "status",
                      (int)c->status, "latency_ms", c->seconds * 1000, "summary",
                      c->summary, "problems", problems, "cause", c->cause, "fix",
@@ -141,7 +144,8 @@ void whkp_test_print_json(const struct whkp_tester *t)
                   "public_url", t->public_url, "timeout_ms", (int)t->timeout_ms,
                   "passed", (int)(t->check_count - failed), "failed",
                   (int)failed, "checks", checks);
-    text = json_dumps(root, JSON_INDENT(2));
+    /* Nine digits print 0.727 rather than 0.72699999999999998. */
+    text = json_dumps(root, JSON_INDENT(2) | JSON_REAL_PRECISION(9));
     if (text != NULL)
         puts(text);
     free(text);

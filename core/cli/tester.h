@@ -9,8 +9,9 @@
 
 /* One request sent and what came of it. */
 struct whkp_check {
-    char *name; /* sample name, or the probe's */
-    int probe;  /* 1 for a forged or unsigned request */
+    char *name;    /* sample name, or the probe's */
+    int probe;     /* 1 for a forged or unsigned request */
+    int challenge; /* 1 for an endpoint challenge, forged or not */
     int passed;
     long status; /* 0 when there was no response */
     double seconds;

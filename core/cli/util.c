@@ -4,8 +4,10 @@
 #include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 
@@ -258,10 +260,20 @@ enum whk_status whkp_read_file(const char *path, size_t max_size, char **data,
     size_t size = 0, capacity = 0;
     char *buffer = NULL;
     enum whk_status status = WHK_OK;
+    struct stat info;
 
     if (file == NULL)
         return whk_error_set(err, WHK_ERR_IO, "cannot open %s: %s", path,
                              strerror(errno));
+    /* A regular file over the limit is refused before it is read. */
+    if (fstat(fileno(file), &info) == 0 && S_ISREG(info.st_mode) &&
+        (uintmax_t)info.st_size > max_size) {
+        if (file != stdin)
+            fclose(file);
+        return whk_error_set(err, WHK_ERR_INVALID,
+                             "%s is larger than the limit of %zu bytes", name,
+                             max_size);
+    }
     for (;;) {
         size_t got;
 

@@ -217,6 +217,17 @@ static enum whk_status read_dashboard_form(enum whk_pkey_type type,
                              "Ed25519 key such as Discord's; an ECDSA P-256 "
                              "key is %s",
                              len, public_form(type));
+    if (type == WHK_PKEY_ED25519 && len == 2 * ED25519_KEY_SIZE &&
+        !is_hex_text(text, len)) {
+        size_t hex_len = strspn(text, "0123456789abcdefABCDEF");
+
+        return whk_error_set(err, WHK_ERR_SECRET,
+                             "the key has %d characters, as an Ed25519 "
+                             "public key in hex has, but character %zu is "
+                             "not a hex digit; copy the key again from the "
+                             "dashboard",
+                             2 * ED25519_KEY_SIZE, hex_len + 1);
+    }
     if (type == WHK_PKEY_P256 || !is_hex_text(text, len))
         return read_spki(type, text, len, pkey, err);
 
@@ -252,6 +263,13 @@ enum whk_status whk_pkey_load_public(enum whk_pkey_type type, const char *text,
     *key = NULL;
     if (starts_with_pem(text, len)) {
         status = read_pem(text, len, &pkey, &is_private, err);
+    } else if (len > 1 && memchr(text, '\n', len - 1) != NULL) {
+        /* Several lines without a PEM header mean some other file. */
+        status = whk_error_set(err, WHK_ERR_SECRET,
+                               "the key has several lines but no PEM header "
+                               "('-----BEGIN PUBLIC KEY-----'); give the "
+                               "public key as PEM or as %s",
+                               public_form(type));
     } else {
         status = whk_secret_check_pasted((struct whk_span){text, len}, err);
         if (status == WHK_OK)

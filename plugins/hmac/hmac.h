@@ -98,6 +98,8 @@ struct scheme {
     int strip_prefix; /* the key excludes the prefix */
     struct rejected_prefix *rejected;
     size_t rejected_count;
+    int64_t min_length; /* characters after the prefix; 0 for no limit */
+    int64_t max_length;
 
     int body_required; /* an empty body is a sign of misuse */
 };

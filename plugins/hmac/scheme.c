@@ -279,9 +279,9 @@ static enum whk_status parse_secret(json_t *scheme, const struct path *at,
                                     struct arena *arena, struct scheme *s,
                                     struct whk_error *err)
 {
-    static const char *const keys[] = {"encoding",          "prefix",
-                                       "prefix_required",   "strip_prefix",
-                                       "rejected_prefixes", NULL};
+    static const char *const keys[] = {
+        "encoding",          "prefix",     "prefix_required", "strip_prefix",
+        "rejected_prefixes", "min_length", "max_length",      NULL};
     static const char *const encodings[] = {"text", "hex", "base64", NULL};
     json_t *object = json_object_get(scheme, "secret");
     struct path child;
@@ -310,6 +310,14 @@ static enum whk_status parse_secret(json_t *scheme, const struct path *at,
             get_boolean(object, &child, "strip_prefix", &s->strip_prefix, err);
     if (status == WHK_OK)
         status = parse_rejected(object, &child, arena, s, err);
+    if (status == WHK_OK)
+        status = get_integer(object, &child, "min_length", 1, 4096,
+                             &s->min_length, err);
+    if (status == WHK_OK)
+        status = get_integer(object, &child, "max_length", 1, 4096,
+                             &s->max_length, err);
+    if (status == WHK_OK && s->max_length != 0 && s->max_length < s->min_length)
+        return entry_error(err, &child, "has max_length below min_length");
     if (status == WHK_OK && s->secret_prefix == NULL &&
         (s->prefix_required || json_object_get(object, "strip_prefix")))
         return entry_error(err, &child,

@@ -54,6 +54,32 @@ static enum whk_status strip(const struct hmac_state *st,
     return WHK_OK;
 }
 
+/* Checks the secret's length against the range the provider documents. */
+static enum whk_status check_length(const struct hmac_state *st,
+                                    struct whk_span secret,
+                                    struct whk_error *err)
+{
+    const struct scheme *s = &st->scheme;
+
+    if ((s->min_length == 0 || (int64_t)secret.len >= s->min_length) &&
+        (s->max_length == 0 || (int64_t)secret.len <= s->max_length))
+        return WHK_OK;
+    if (s->min_length == s->max_length)
+        return whk_error_set(err, WHK_ERR_SECRET,
+                             "the secret has %zu characters, but %s's has "
+                             "%lld; copy it again from %s",
+                             secret.len, st->declarations.title,
+                             (long long)s->min_length,
+                             st->declarations.secret.where);
+    return whk_error_set(err, WHK_ERR_SECRET,
+                         "the secret has %zu characters, but %s's has %lld "
+                         "to %lld; copy it again from %s",
+                         secret.len, st->declarations.title,
+                         (long long)(s->min_length ? s->min_length : 1),
+                         (long long)(s->max_length ? s->max_length : 4096),
+                         st->declarations.secret.where);
+}
+
 static enum whk_status decode_hex(struct whk_span text, struct key *key,
                                   struct whk_error *err)
 {
@@ -101,6 +127,9 @@ enum whk_status key_from_secret(const struct hmac_state *st,
                              "whole from %s",
                              s->secret_prefix ? s->secret_prefix : "",
                              st->declarations.secret.where);
+    status = check_length(st, secret, err);
+    if (status != WHK_OK)
+        return status;
     if (s->secret_encoding == SECRET_HEX)
         return decode_hex(secret, key, err);
     key->ptr = (const unsigned char *)secret.ptr;

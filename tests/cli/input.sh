@@ -339,6 +339,34 @@ run "$WHK" sign -p twilio --secret-env INPUT_SECRET \
 expect_status 2
 expect_err "give either --secret-env or --secret-file, not both"
 
+cli_case "--header with a line break"
+run "$WHK" sign -p twilio --secret-env INPUT_SECRET --url "$url" \
+    --data "@$form" -H $'X-A: b\r\nX-Injected: 1'
+expect_status 2
+expect_err "has a line break (CR or LF) in its value; give each header with its own --header"
+
+cli_case "--header with a space in the name"
+run "$WHK" sign -p twilio --secret-env INPUT_SECRET --url "$url" \
+    --data "@$form" -H 'X A: b'
+expect_status 2
+expect_err "the name 'X A' has a character that a header name cannot have"
+
+cli_case "--id empty or with a line break"
+export INPUT_WHSEC=whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
+run "$WHK" sign -p svix --secret-env INPUT_WHSEC --url "$url" --data '{}' --id ''
+expect_status 2
+expect_err "--id is empty; give a message id such as msg_123"
+run "$WHK" sign -p svix --secret-env INPUT_WHSEC --url "$url" --data '{}' \
+    --id $'msg_1\nX-Injected: 1'
+expect_status 2
+expect_err "contains a control character at position 6"
+
+cli_case "--now out of range"
+run "$WHK" verify -p twilio --secret-env INPUT_SECRET --url "$url" \
+    --data "@$form" --now 99999999999999999999
+expect_status 2
+expect_err "--now '99999999999999999999' is out of range"
+
 cli_case "no output contains a secret"
 expect_no_leak "$INPUT_SECRET"
 

@@ -3,7 +3,7 @@
 # whk listen: stand-in answers, verification on the raw target, 403, 413,
 # duplicates, the capture log, forwarding (to a second whk listen as the
 # app), 502 for an app that is down or misbehaves (upstream.js), clean
-# stops on SIGTERM and SIGINT, and the warnings and errors it prints.
+# stops on SIGTERM, SIGINT and SIGHUP, and the warnings and errors it prints.
 source "$(dirname "$0")/lib.sh"
 
 URL=$PUBLIC/webhooks/twilio/sms
@@ -66,6 +66,26 @@ expect_in listen.log "stopped after" "summary on SIGTERM"
 expect_in listen.log "7 deliveries (4 valid, 3 invalid, 0 not applicable), 1 duplicate, 3 rejected with 403, 2 too large (413)" "summary counts"
 expect_in listen.log "captured 7 records in .whk/captures.jsonl" "capture count"
 expect_equal "$(wc -l <.whk/captures.jsonl)" 7 "one line per delivery"
+
+# A closed terminal (SIGHUP) stops the server as SIGTERM does.
+start_listen hup.log -p twilio --public-url "$PUBLIC" --capture hup.jsonl
+# Two different Content-Length headers could frame the body either way:
+# 400, not captured.
+node -e '
+  const s = require("net").connect(Number(process.argv[1]), "127.0.0.1", () =>
+    s.write("POST /x HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 5\r\n" +
+            "Content-Length: 7\r\n\r\nabcdefg"));
+  let text = "";
+  s.on("data", (d) => { text += d; });
+  s.on("close", () => { process.stdout.write(text); process.exit(0); });
+  setTimeout(() => { process.stdout.write(text); process.exit(0); }, 5000);' \
+  "$LISTEN_PORT" >two-lengths.out
+expect_in two-lengths.out "HTTP/1.1 400 Bad Request" "two lengths get 400"
+expect_in two-lengths.out "two different Content-Length headers" "two lengths explained"
+stop_listen HUP
+expect_in hup.log "stopped after" "summary on SIGHUP"
+expect_in hup.log "1 malformed (400)" "two lengths counted"
+expect_equal "$(cat hup.jsonl 2>/dev/null | wc -l)" 0 "two lengths not captured"
 
 # Records are byte-exact and verify on their own.
 "$WHK" show twilio --sample inbound-sms | head -c -1 >sample.body
@@ -162,6 +182,9 @@ for path in close reset partial garbage; do
 done
 expect_in body "/garbage sent a response that is not valid HTTP" "garbage explained"
 expect_in body "http://user:***@127.0.0.1:$up/garbage" "password hidden in the 502 body"
+post "app endless" -X POST "http://127.0.0.1:$LISTEN_PORT/endless" --data a=1
+expect_equal "$code" 502 "endless gives 502"
+expect_in body "/endless sent a response body larger than 16 MiB" "endless body explained"
 # SIGINT before the app responds: cancelled, no upstream error.
 curl -sS -o /dev/null -X POST "http://127.0.0.1:$LISTEN_PORT/hang" --data a=1 \
   2>hang.err &
@@ -173,12 +196,13 @@ expect_in hang.err "Empty reply from server" "client got no answer"
 labels=("close:502 (app closed the connection)" "reset:502 (app closed the connection)"
         "partial:502 (incomplete response from the app)"
         "garbage:502 (invalid response from the app)"
+        "endless:502 (response from the app too large)"
         "hang:no response (cancelled by the shutdown)")
 for label in "${labels[@]}"; do
   grep -F "POST /${label%%:*} " bad.log >line
   expect_in line "-> ${label#*:}" "/${label%%:*} logged"
 done
-expect_in bad.log "forwarded 0 to http://user:***@127.0.0.1:$up, 4 upstream errors (502/504), 1 cancelled by the shutdown" "summary counts"
+expect_in bad.log "forwarded 0 to http://user:***@127.0.0.1:$up, 5 upstream errors (502/504), 1 cancelled by the shutdown" "summary counts"
 expect_not_in bad.log "s3cretpw" "password not in the log"
 expect_not_in bad.log.err "s3cretpw" "password not in the warnings"
 expect_not_in bad.log.err "libmicrohttpd" "a deliberate close is not reported"

@@ -7,6 +7,7 @@
 //   /garbage  answers a line that is not HTTP and closes
 //   /slow     answers 200 after SLOW_MS milliseconds (default 3200)
 //   /hang     never answers
+//   /endless  answers 200 with a body that never ends, 64 KiB at a time
 //   /redirect answers 308 with Location /moved
 //   /missing  answers 404, as a framework does for a path without a route
 //   /get-only answers 405 with Allow: GET
@@ -49,6 +50,14 @@ function answer(socket, path) {
     socket.end('HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nabc');
   } else if (name === '/garbage') {
     socket.end('this is not HTTP\r\n\r\n');
+  } else if (name === '/endless') {
+    const chunk = Buffer.alloc(65536, 'a');
+    const more = () => {
+      while (!socket.destroyed && socket.write(chunk));
+      if (!socket.destroyed) socket.once('drain', more);
+    };
+    socket.write('HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\n');
+    more();
   } else if (name === '/hang') {
     // Keeps the connection open without a word.
   } else if (name === '/redirect') {

@@ -169,6 +169,7 @@ expect_equal "$(status_of)" 401 "discord forged ping status"
 expect_status 0 "whk test discord" "$WHK" test -p discord --target "$base" --key-file discord.pem
 expect_in out "challenge ping, forged" "whk test discord reports the forged ping"
 stop_listen
+expect_in discord.log "rejected with 401" "the summary names Discord's status"
 
 # An endpoint that answers challenges wrongly fails whk test: a Dropbox
 # stand-in gets X's CRC, which it does not know.
@@ -177,6 +178,16 @@ base=http://127.0.0.1:$LISTEN_PORT/webhooks
 expect_status 1 "whk test twitter against a dropbox stand-in" \
   "$WHK" test -p twitter --target "$base" --secret-env CHALLENGE_SECRET --no-probes
 expect_in out "challenge crc" "the failed crc is reported"
+expect_status 1 "whk test twitter --json against a dropbox stand-in" \
+  "$WHK" test -p twitter --target "$base" --secret-env CHALLENGE_SECRET --no-probes --json
+cp out crc.json
+expect_status 0 "the crc check is of kind challenge" node -e '
+  const r = JSON.parse(require("fs").readFileSync("crc.json", "utf8"));
+  const crc = r.checks.find((c) => c.name === "challenge crc");
+  process.exit(crc && crc.kind === "challenge" && !crc.passed ? 0 : 1);'
+expect_status 0 "latencies print without float noise" node -e '
+  const text = require("fs").readFileSync("crc.json", "utf8");
+  process.exit(/"latency_ms": [0-9.]{14,}/.test(text) ? 1 : 0);'
 stop_listen
 
 # Discord's forged PING must get 401, and a GitHub stand-in returns 403.

@@ -66,6 +66,12 @@ expect 3 "public key; signing needs the private key" -- "$WHK" sign \
 expect 3 "Ed25519 key such as Discord's" -- "$WHK" verify -p sendgrid \
   --secret-file ed.pub --url $url -H 'X-Twilio-Email-Event-Webhook-Signature: AA==' \
   -H 'X-Twilio-Email-Event-Webhook-Timestamp: 1' -d x
+printf 'root:x:0:0:root:/root:/bin/bash\nbin:x:1:1::/:/bin/false\n' > passwd.txt
+expect 3 "several lines but no PEM header" -- "$WHK" verify -p discord \
+  --key-file passwd.txt --url $url -d x
+export NOT_HEX_KEY="$(printf 'a%.0s' $(seq 40))zzzz$(printf 'b%.0s' $(seq 20))"
+expect 3 "character 41 is not a hex digit" -- "$WHK" verify -p discord \
+  --secret-env NOT_HEX_KEY --url $url -d x
 expect 2 "shared secret, not a key pair" -- "$WHK" sign -p stripe \
   --key-file ec.pem --url $url -d x
 expect 2 "one of --key-file" -- "$WHK" verify -p discord --key-file ed.pem \

@@ -315,6 +315,10 @@ static const struct {
      "key 'scheme.timestamp.tolerance' is -1"},
     {"scheme", "secret", "{\"strip_prefix\": true}",
      "without a prefix"},
+    {"scheme", "secret", "{\"min_length\": 0}",
+     "key 'scheme.secret.min_length' is 0"},
+    {"scheme", "secret", "{\"min_length\": 20, \"max_length\": 10}",
+     "has max_length below min_length"},
     {"scheme", "fields", "{\"separator\": \",\", \"pair\": \",\","
      " \"signature\": \"v1\", \"format\": \"v1={signature}\"}",
      "same character"},
@@ -622,6 +626,9 @@ static const struct {
     {"openai", "sk-proj-4eC39HqLyjWDarjtT1zdp7dc", "OpenAI API key"},
     {"linear", "lin_api_4eC39HqLyjWDarjtT1zdp7dc", "Linear API key"},
     {"razorpay", "rzp_test_4eC39HqLyjWDar", "Razorpay API key"},
+    {"twitch", "short", "has 5 characters, but Twitch EventSub's has 10 to"},
+    {"lemonsqueezy", "0123456789012345678901234567890123456789x",
+     "has 41 characters, but Lemon Squeezy's has 6 to 40"},
 };
 
 START_TEST(secret_forms_rejected)
