@@ -208,7 +208,9 @@ function mailgunWhkSigns(c) {
     : JSON.stringify({ 'event-data': event }, null, pick([0, 2]));
   const args = ['sign', '-p', 'mailgun', '--secret-env', 'WHK_INTEROP_SECRET',
     '--timestamp', String(c.now), '--json'];
-  const token = random() < 0.5 ? text(int(1, 50), [...HEX, ...UNICODE]) : undefined;
+  // --id rejects control characters, which a header cannot hold.
+  const token = random() < 0.5 ? text(int(1, 50), [...HEX, ...UNICODE.filter((c) => c >= ' ')])
+    : undefined;
   if (token !== undefined) args.push('--id', token);
   const r = whk(args, c.secret, body, form ? 'application/x-www-form-urlencoded' : 'application/json');
   assert.equal(r.status, 0, r.stderr);
