@@ -164,6 +164,8 @@ static void print_overview(const struct whk_provider *provider)
     whkp_printf("Signature\n");
     for (const char *const *h = d->signature_headers; h && *h; h++)
         whkp_printf("  header:    %s\n", *h);
+    if (d->flags & WHK_SIGNATURE_IN_BODY)
+        whkp_printf("  header:    none; the signature is in the body\n");
     if (d->algorithm)
         whkp_printf("  algorithm: %s\n", d->algorithm);
     whkp_printf(

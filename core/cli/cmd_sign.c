@@ -458,7 +458,7 @@ static int run(struct sign_args *args)
     const struct whk_descriptor *d;
     struct whkp_project project = {0};
     char *target = NULL, *url_before = NULL, *webhook_url = NULL;
-    int status;
+    int status, changed;
 
     status = whkp_check_stdin(&args->request, args->secret_file);
     if (status == WHKP_EXIT_OK)
@@ -511,7 +511,8 @@ static int run(struct sign_args *args)
     if (strcmp(url_before, whk_request_url(req)) != 0)
         whkp_note("the provider signs the URL %s; send the request there",
                   whk_request_url(req));
-    if (body_changed(before, req)) {
+    changed = body_changed(before, req);
+    if (changed) {
         size_t len;
         const char *body = whk_request_body(req, &len);
 

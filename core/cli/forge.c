@@ -55,11 +55,21 @@ static struct whk_request *sign_copy(const struct whk_provider *provider,
     return req;
 }
 
-/* Returns 1 when a signature header differs between a and b. */
-static int headers_differ(const struct whk_descriptor *d,
-                          const struct whk_request *a,
-                          const struct whk_request *b)
+/*
+ * Returns 1 when a signature header differs between a and b, or, for a
+ * signature in the body, the bodies differ.
+ */
+static int signatures_differ(const struct whk_descriptor *d,
+                             const struct whk_request *a,
+                             const struct whk_request *b)
 {
+    size_t a_len, b_len;
+    const char *a_body = whk_request_body(a, &a_len);
+    const char *b_body = whk_request_body(b, &b_len);
+
+    if ((d->flags & WHK_SIGNATURE_IN_BODY) &&
+        (a_len != b_len || memcmp(a_body, b_body, a_len) != 0))
+        return 1;
     for (const char *const *h = d->signature_headers; h && *h; h++) {
         const char *x = whk_request_header(a, *h);
         const char *y = whk_request_header(b, *h);
@@ -72,7 +82,7 @@ static int headers_differ(const struct whk_descriptor *d,
 
 /*
  * Returns 1 when forged passes the provider's form check and signs sample
- * with signature headers that differ from those secret gives, at the same
+ * with a signature that differs from the one secret gives, at the same
  * time and message id. A decoder that ignores a base64 digit's unused
  * bits would otherwise turn a changed character into the same key, and
  * the forgery into a valid request.
@@ -90,8 +100,9 @@ static int signs_differently(const struct whk_provider *provider,
         goto out;
     genuine = sign_copy(provider, ctx, sample, secret);
     fake = sign_copy(provider, ctx, sample, forged);
-    differs = genuine != NULL && fake != NULL &&
-              headers_differ(whk_provider_descriptor(provider), genuine, fake);
+    differs =
+        genuine != NULL && fake != NULL &&
+        signatures_differ(whk_provider_descriptor(provider), genuine, fake);
 
 out:
     whk_request_free(genuine);

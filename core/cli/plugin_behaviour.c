@@ -110,23 +110,34 @@ static void search_verdict(struct run *run, const struct whk_sample *s)
                     "a note of verify's verdict for sample '%s'", s->name);
 }
 
-/* Builds the sample's request and signs it; NULL with t's failure set. */
-static struct whk_request *
-sign_sample(struct run *run, const struct whk_sample *s, struct tally *t)
+/* Builds the sample's request, unsigned; NULL when it makes none. */
+static struct whk_request *build_sample(struct run *run,
+                                        const struct whk_sample *s)
 {
     struct whkp_request_options opts = {.url = CHECK_URL, .sample = s->name};
     struct whk_descriptor d = *run->d;
     struct whk_request *req = NULL;
-    struct whk_error err = {0};
-    enum whk_status status;
     char *target = NULL;
 
     d.samples = run->samples;
-    if (whkp_build_request(&opts, &d, &req, &target) != WHKP_EXIT_OK) {
+    if (whkp_build_request(&opts, &d, &req, &target) != WHKP_EXIT_OK)
+        return NULL;
+    free(target);
+    return req;
+}
+
+/* Builds the sample's request and signs it; NULL with t's failure set. */
+static struct whk_request *
+sign_sample(struct run *run, const struct whk_sample *s, struct tally *t)
+{
+    struct whk_request *req = build_sample(run, s);
+    struct whk_error err = {0};
+    enum whk_status status;
+
+    if (req == NULL) {
         fail(t, "sample '%s' does not make a request", s->name);
         return NULL;
     }
-    free(target);
     whkp_check_calling(run->report, run->check, "sign (sample '%s')", s->name);
     status = whk_provider_sign(run->provider, run->ctx, req,
                                span_of(run->secret.sign), &err);
@@ -190,6 +201,51 @@ static void tamper_body(struct run *run, const struct whk_request *req,
     whk_request_free(copy);
 }
 
+/*
+ * Changes one character of what sign wrote into the body. The span is
+ * from the first to the last byte that differ from the unsigned sample's
+ * body, and the character is in its longest run of letters and digits,
+ * which is the signature when that is the longest value written there.
+ */
+static void tamper_body_signature(struct run *run,
+                                  const struct whk_request *req,
+                                  const struct whk_sample *s, struct tally *t)
+{
+    struct whk_request *plain = build_sample(run, s);
+    struct whk_request *copy = whk_request_copy(req);
+    size_t plain_len = 0, len, start = 0, end, tail = 0;
+    const char *before = plain ? whk_request_body(plain, &plain_len) : "";
+    const char *after = whk_request_body(req, &len);
+    char *changed = malloc(len + 1);
+
+    if (plain == NULL || copy == NULL || changed == NULL)
+        goto out;
+    while (start < len && start < plain_len && after[start] == before[start])
+        start++;
+    while (len - tail > start && plain_len - tail > start &&
+           after[len - tail - 1] == before[plain_len - tail - 1])
+        tail++;
+    end = len - tail;
+    memcpy(changed, after, len + 1);
+    if (end == start || !whkp_flip_run(changed + start, end - start)) {
+        t->judged++;
+        fail(t,
+             "sample '%s': sign wrote no signature into the body, though "
+             "the flag WHK_SIGNATURE_IN_BODY says it does",
+             s->name);
+    } else if (whk_request_set_body(copy, changed, len) == WHK_OK) {
+        expect_invalid(run, copy, run->secret.verify, s,
+                       "a request with one character of the signature in "
+                       "its body changed",
+                       t);
+    }
+
+out:
+    free(changed);
+    whk_request_free(copy);
+    whk_request_free(plain);
+}
+
 static void tamper_signature(struct run *run, const struct whk_request *req,
                              const struct whk_sample *s, struct tally *t)
 {
@@ -198,6 +254,10 @@ static void tamper_signature(struct run *run, const struct whk_request *req,
     struct whk_request *copy;
     char *changed;
 
+    if (run->d->flags & WHK_SIGNATURE_IN_BODY) {
+        tamper_body_signature(run, req, s, t);
+        return;
+    }
     for (; h && *h && value == NULL; h++)
         value = whk_request_header(req, *h);
     if (value == NULL) {
@@ -237,8 +297,15 @@ static void add_row(struct whkp_check_report *r, const char *check,
 static void run_samples(struct whkp_check_report *r, struct run *run)
 {
     struct tally trip = {0}, body = {0}, sig = {0}, wrong = {0};
-    /* A secret sent as-is covers no byte of the body. */
-    int unsigned_body = (run->d->flags & WHK_SENDS_SECRET) != 0;
+    /*
+     * A secret sent as-is covers no byte of the body, and a signature in
+     * the body may cover none of the rest (Mailgun signs a timestamp and a
+     * token), so a changed event still verifies.
+     */
+    unsigned int flags = run->d->flags;
+    int unsigned_body = (flags & WHK_SENDS_SECRET) ||
+                        ((flags & WHK_SIGNATURE_IN_BODY) &&
+                         !(flags & (WHK_SIGNS_BODY | WHK_SIGNS_PARAMS)));
 
     for (const struct whk_sample *s = run->samples; s->name; s++) {
         struct whk_request *req;
@@ -279,8 +346,13 @@ static void run_samples(struct whkp_check_report *r, struct run *run)
         add_row(r, "round-trip", &trip, "");
     if (unsigned_body)
         whkp_check_add(r, "tampered-body", WHKP_CHECK_SKIP,
-                       "the provider sends its secret as-is "
-                       "(WHK_SENDS_SECRET), which covers no body");
+                       (flags & WHK_SENDS_SECRET)
+                           ? "the provider sends its secret as-is "
+                             "(WHK_SENDS_SECRET), which covers no body"
+                           : "the signature is in the body and covers "
+                             "neither the rest of it nor its form fields "
+                             "(WHK_SIGNATURE_IN_BODY without WHK_SIGNS_BODY "
+                             "or WHK_SIGNS_PARAMS)");
     else
         add_row(r, "tampered-body", &body, "a changed body is rejected");
     add_row(r, "tampered-signature", &sig, "a changed signature is rejected");

@@ -142,11 +142,14 @@ static void check_headers(struct whkp_check_report *r,
         }
         count++;
     }
-    if (count == 0)
+    if (count == 0 && !(d->flags & WHK_SIGNATURE_IN_BODY))
         found(&p, "signature_headers is empty; list the header(s) that "
-                  "carry the signature");
+                  "carry the signature, or set WHK_SIGNATURE_IN_BODY when "
+                  "it is in the body");
     report(r, "signature-headers", &p, "%s%s",
-           count ? d->signature_headers[0] : "", count > 1 ? " and more" : "");
+           count ? d->signature_headers[0]
+                 : "in the body (WHK_SIGNATURE_IN_BODY)",
+           count > 1 ? " and more" : "");
 }
 
 static int is_env_name(const char *text)

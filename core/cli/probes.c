@@ -229,6 +229,9 @@ int whkp_test_probes(struct whkp_tester *t, const struct whk_sample *sample)
     static const struct probe_text missing = {
         "missing signature", "the endpoint accepted a forged request",
         "with no signature header", NULL};
+    static const struct probe_text missing_in_body = {
+        "missing signature", "the endpoint accepted a forged request",
+        "with no signature in its body", NULL};
     struct whk_request *req = NULL, *unsigned_req = NULL;
     char *local = NULL;
     int ok = 0;
@@ -241,9 +244,15 @@ int whkp_test_probes(struct whkp_tester *t, const struct whk_sample *sample)
     if (unsigned_req == NULL || !probe_forged(t, req, local) || t->unreachable)
         goto out;
 
-    for (const char *const *h = t->descriptor->signature_headers; h && *h; h++)
-        whk_request_remove_header(req, *h);
-    ok = probe(t, &missing, req, local);
+    /* A signature in the body is missing from the unsigned sample. */
+    if (t->descriptor->flags & WHK_SIGNATURE_IN_BODY) {
+        ok = probe(t, &missing_in_body, unsigned_req, local);
+    } else {
+        for (const char *const *h = t->descriptor->signature_headers; h && *h;
+             h++)
+            whk_request_remove_header(req, *h);
+        ok = probe(t, &missing, req, local);
+    }
     if (ok && !t->unreachable && tolerance(t) > 0)
         ok = probe_stale(t, unsigned_req, local);
 

@@ -123,12 +123,16 @@ static enum whk_status check_callbacks(const char *path,
                                        const struct whk_descriptor *d,
                                        struct whk_error *err)
 {
+    int in_body = (d->flags & WHK_SIGNATURE_IN_BODY) != 0;
+
     if (d->name == NULL || d->sign == NULL || d->verify == NULL ||
-        d->signature_headers == NULL || d->signature_headers[0] == NULL)
+        (!in_body &&
+         (d->signature_headers == NULL || d->signature_headers[0] == NULL)))
         return whk_error_set(err, WHK_ERR_PLUGIN,
                              "plugin %s has an incomplete descriptor: name, "
-                             "signature_headers, sign and verify are "
-                             "required",
+                             "signature_headers (unless the flag "
+                             "WHK_SIGNATURE_IN_BODY is set), sign and verify "
+                             "are required",
                              path);
     return WHK_OK;
 }

@@ -161,6 +161,13 @@ struct whk_challenge {
 #define WHK_REDACTED "[redacted by whk]"
 
 /*
+ * The signature travels inside the body rather than in a header (Mailgun's
+ * "signature" object): sign writes it into the body, and signature_headers
+ * may be empty. Added within ABI 1.
+ */
+#define WHK_SIGNATURE_IN_BODY 0x20u
+
+/*
  * A provider plugin. Export exactly one, const, with WHK_DESCRIPTOR().
  * Tables and strings must stay valid while the plugin is loaded.
  */
@@ -173,8 +180,11 @@ struct whk_descriptor {
     const char *summary;   /* one line */
     const char *docs_url;  /* the provider's signature documentation */
     const char *algorithm; /* one line: "HMAC-SHA1 of URL + params" */
-    const char *const *signature_headers; /* NULL-terminated */
-    unsigned int flags; /* WHK_SIGNS_*, WHK_NO_TIMEOUT, WHK_SENDS_SECRET */
+    const char *const *signature_headers; /* NULL-terminated; may be
+                                             empty only with
+                                             WHK_SIGNATURE_IN_BODY */
+    unsigned int flags; /* WHK_SIGNS_*, WHK_NO_TIMEOUT, WHK_SENDS_SECRET,
+                           WHK_SIGNATURE_IN_BODY */
     struct whk_secret_decl secret;
     const struct whk_field *fields;
     const struct whk_sample *samples;
