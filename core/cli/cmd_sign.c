@@ -520,7 +520,8 @@ static int run(struct sign_args *args)
         args->request.data = NULL;
         whkp_note("signing wrote into the body (the time of sending or the "
                   "signature, as the provider does); send this body%s: %.*s",
-                  args->json ? " (the JSON's \"body\")" : "",
+                  args->json ? " (the JSON's \"body\")"
+                             : " (--curl or --json gives it whole)",
                   len > 2000 ? 2000 : (int)len, body);
     }
     if (args->curl_target != NULL && !args->json) {
