@@ -30,7 +30,7 @@ static const char usage[] =
     "      --secret-file FILE  read the secret (or PEM private key) from FILE\n"
     "      --key-file FILE     sign with the PEM private key in FILE, for\n"
     "                          providers that sign with a key pair (discord,\n"
-    "                          sendgrid)\n"
+    "                          sendgrid, sns)\n"
     "      --timeout SECONDS   wait this long for the answer (default 30)\n"
     "      --json              print the result as JSON\n"
     "  -h, --help              show this help\n"

@@ -25,7 +25,7 @@ static const char usage[] =
     "      --secret-file FILE  read the secret (or PEM private key) from FILE\n"
     "      --key-file FILE     sign with the PEM private key in FILE, for\n"
     "                          providers that sign with a key pair (discord,\n"
-    "                          sendgrid); 'whk verify --key-file FILE' checks\n"
+    "                          sendgrid, sns); 'whk verify --key-file FILE' checks\n"
     "                          the result\n"
     "      --url URL           public URL the provider requests (default:\n"
     "                          whk.json's public URL and path)\n"

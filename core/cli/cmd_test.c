@@ -32,7 +32,7 @@ static const char usage[] =
     "      --secret-file FILE  read the secret (or PEM private key) from FILE\n"
     "      --key-file FILE     sign with the PEM private key in FILE, for\n"
     "                          providers that sign with a key pair (discord,\n"
-    "                          sendgrid); the endpoint must trust its public\n"
+    "                          sendgrid, sns); the endpoint must trust its public\n"
     "                          half\n"
     "      --tolerance SECONDS timestamp tolerance the endpoint applies; the\n"
     "                          stale-timestamp probe is signed an hour beyond\n"
