@@ -202,7 +202,9 @@ static void print_fields(const struct whk_descriptor *d)
 
 static void print_samples(const struct whk_descriptor *d)
 {
-    whkp_printf("Samples (whk sign --sample NAME)\n");
+    /* A provider that sends its secret as-is cannot be signed for. */
+    whkp_printf("Samples (whk %s --sample NAME)\n",
+                (d->flags & WHK_SENDS_SECRET) ? "test" : "sign");
     for (const struct whk_sample *s = d->samples; s && s->name; s++)
         whkp_printf("  %-16s %s; %s%s%s, %s, %zu bytes\n", s->name,
                     s->description, s->method ? s->method : "POST",

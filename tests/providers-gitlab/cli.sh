@@ -96,6 +96,9 @@ cli_case "show and plugin check know the secret is sent as-is"
 run "$WHK" show gitlab --json
 expect_status 0
 expect_json_contains secret '"sent_as_is":true'
+run "$WHK" show gitlab
+expect_status 0
+expect_out "Samples (whk test --sample NAME)"
 run "$WHK" plugin check "$WHK_TEST_BINARY_DIR/../lib/whk/plugins/gitlab.so"
 expect_status 0
 expect_out "SKIP  tampered-body"
