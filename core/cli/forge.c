@@ -192,6 +192,36 @@ out:
     return text;
 }
 
+/*
+ * Makes a random token of the secret's length from letters and digits,
+ * for a provider that sends its secret as-is: a copy of the secret with
+ * one character changed would put the rest of it in the endpoint's logs.
+ */
+static char *forge_unrelated(const struct whkp_secret *secret)
+{
+    static const char alphabet[] = "abcdefghijklmnopqrstuvwxyz"
+                                   "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+    unsigned char *random = malloc(secret->len);
+    char *forged = malloc(secret->len + 1);
+
+    if (random == NULL || forged == NULL ||
+        whk_random_bytes(random, secret->len, NULL) != WHK_OK) {
+        free(random);
+        free(forged);
+        return NULL;
+    }
+    for (size_t i = 0; i < secret->len; i++)
+        forged[i] = alphabet[random[i] % (sizeof(alphabet) - 1)];
+    forged[secret->len] = '\0';
+    free(random);
+    /* A random token equal to the secret is not a forgery. */
+    if (memcmp(forged, secret->data, secret->len) == 0) {
+        free(forged);
+        return NULL;
+    }
+    return forged;
+}
+
 char *whkp_forge_secret(const struct whk_provider *provider,
                         const struct whkp_secret *secret,
                         const struct whk_request *sample, size_t *len)
@@ -203,5 +233,7 @@ char *whkp_forge_secret(const struct whk_provider *provider,
         return NULL;
     if (d->secret.kind == WHK_SECRET_PUBLIC_KEY)
         return forge_key(secret, len);
+    if (d->flags & WHK_SENDS_SECRET)
+        return forge_unrelated(secret);
     return forge_shared(provider, secret, sample);
 }

@@ -104,7 +104,8 @@ expect_status 0
 expect_out "SKIP  tampered-body"
 
 # The receiver prints its port and validates as GitLab documents.
-node "$WHK_TEST_SOURCE_DIR/providers-gitlab/receiver.mjs" >receiver.port 2>receiver.err &
+TOKEN_LOG=tokens.log node "$WHK_TEST_SOURCE_DIR/providers-gitlab/receiver.mjs" \
+    >receiver.port 2>receiver.err &
 pids+=($!)
 port=$(wait_port receiver.port)
 if [ -z "$port" ]; then
@@ -118,6 +119,15 @@ run "$WHK" test -p gitlab --target "http://127.0.0.1:$port/webhooks/gitlab" \
 expect_status 0
 expect_out "forged signature"
 expect_no_secret
+# The forged probe's token must not be the secret with one character
+# changed, or the endpoint's logs of rejected requests would hold it.
+run node -e '
+  const [log, secret] = process.argv.slice(1);
+  const tokens = require("fs").readFileSync(log, "utf8").split("\n").filter(Boolean);
+  const near = tokens.filter((t) => t !== secret &&
+    [...t].filter((c, i) => c === secret[i]).length >= secret.length / 2);
+  process.exit(tokens.length >= 2 && near.length === 0 ? 0 : 1);' tokens.log "$secret"
+expect_status 0
 
 cli_case "test fails a receiver that accepts a missing token"
 run "$WHK" test -p gitlab --json \

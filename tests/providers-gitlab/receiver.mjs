@@ -4,8 +4,11 @@
 // compares X-Gitlab-Token with GITLAB_WEBHOOK_SECRET in constant time and
 // responds 401 when they differ. /webhooks/gitlab-lenient is the common
 // mistake of checking the token only when the header is present.
-// Prints the loopback port it listens on, then serves until killed.
+// Prints the loopback port it listens on, then serves until killed. With
+// TOKEN_LOG set, it appends each token it receives to that file, as an
+// app that logs rejected requests would.
 import crypto from 'node:crypto';
+import fs from 'node:fs';
 import http from 'node:http';
 
 const secret = process.env.GITLAB_WEBHOOK_SECRET;
@@ -32,7 +35,9 @@ const server = http.createServer((req, res) => {
   const chunks = [];
   req.on('data', (chunk) => chunks.push(chunk));
   req.on('end', () => {
-    const verdict = req.method === 'POST' ? accepts(req.url, req.headers['x-gitlab-token']) : null;
+    const token = req.headers['x-gitlab-token'];
+    if (process.env.TOKEN_LOG && token !== undefined) fs.appendFileSync(process.env.TOKEN_LOG, `${token}\n`);
+    const verdict = req.method === 'POST' ? accepts(req.url, token) : null;
     if (verdict === null) {
       res.writeHead(404).end();
     } else if (!verdict) {
