@@ -63,6 +63,10 @@ static char *read_location(const char *location, size_t len,
     char *name = strndup(location, len), *value = NULL, *url = NULL;
     const char *colon = name ? strchr(name, ':') : NULL;
 
+    if (name != NULL && strcmp(name, "method") == 0) {
+        value = strdup(whk_request_method(req));
+        goto out;
+    }
     if (colon == NULL)
         goto out;
     if (strncmp(name, "header:", 7) == 0) {

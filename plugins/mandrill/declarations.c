@@ -141,6 +141,21 @@ const struct whk_key mandrill_keys[] = {
     {0},
 };
 
+static const char *const head_match[] = {"method=HEAD", NULL};
+
+/* The unsigned HEAD request that checks a URL before it is saved. */
+const struct whk_challenge mandrill_challenges[] = {
+    {
+        .name = "url-check",
+        .description = "the unsigned HEAD request Mandrill sends to the URL "
+                       "before it saves the webhook; the app answers 200",
+        .method = "HEAD",
+        .match = head_match,
+        .status = 200,
+    },
+    {0},
+};
+
 const struct whk_failure mandrill_failures[] = {
     {
         .symptom = "the app rejects every webhook: the signature does not "
@@ -169,10 +184,6 @@ const struct whk_failure mandrill_failures[] = {
                "let the proxy pass X-Mandrill-Signature through",
         .reason = WHK_REASON_MISSING_HEADER,
     },
-    /*
-     * NOTE: the HEAD check is not declared as a challenge, so 'whk test'
-     * does not send it.
-     */
     {
         .symptom = "Mandrill cannot add the webhook: the URL could not be "
                    "verified",

@@ -228,4 +228,5 @@ WHK_DESCRIPTOR(mandrill) = {
     .check_secret = mandrill_check_secret,
     .sign = mandrill_sign,
     .verify = mandrill_verify,
+    .challenges = mandrill_challenges,
 };

@@ -11,5 +11,6 @@ MANDRILL_HIDDEN extern const struct whk_field mandrill_fields[];
 MANDRILL_HIDDEN extern const struct whk_sample mandrill_samples[];
 MANDRILL_HIDDEN extern const struct whk_key mandrill_keys[];
 MANDRILL_HIDDEN extern const struct whk_failure mandrill_failures[];
+MANDRILL_HIDDEN extern const struct whk_challenge mandrill_challenges[];
 
 #endif

@@ -107,7 +107,11 @@ function assertAllPassed(report) {
     assert.equal(c.passed, true, `${name}: ${c.problems.join('; ')}`);
     assert.equal(c.status, 403, name);
   }
-  assert.equal(report.checks.length, samples.length + 2);
+  const urlCheck = check(report, 'challenge url-check');
+  assert.equal(urlCheck.passed, true, urlCheck.problems.join('; '));
+  assert.equal(urlCheck.kind, 'challenge');
+  assert.equal(urlCheck.status, 200);
+  assert.equal(report.checks.length, samples.length + 3);
   assert.equal(report.failed, 0);
 }
 
@@ -158,7 +162,10 @@ test('mandrill through whk listen, then replayed', async () => {
   assertAllPassed(result.report);
 
   const records = fs.readFileSync(capture, 'utf8').trim().split('\n').map((line) => JSON.parse(line));
-  assert.equal(records.length, 2 + samples.length);
+  // The probes come first and the unsigned HEAD check last.
+  assert.equal(records.length, 3 + samples.length);
+  assert.equal(records[records.length - 1].method, 'HEAD');
+  assert.equal(records[records.length - 1].challenge, 'url-check');
   assert.equal(records[0].reason, 'mismatch');
   assert.equal(records[1].reason, 'missing_header');
   samples.forEach((name, i) => {

@@ -98,8 +98,9 @@ struct whk_failure {
 /*
  * A request a provider sends to check an endpoint, before deliveries or
  * besides them: Twitter's CRC, Dropbox's challenge, Meta's hub.challenge.
- * Locations are written "query:NAME", "header:NAME" or "json:/POINTER"
- * (an RFC 6901 JSON Pointer into the body). Templates contain {token}, the
+ * Locations are written "query:NAME", "header:NAME", "json:/POINTER"
+ * (an RFC 6901 JSON Pointer into the body) or "method" (the request
+ * method, added within ABI 1). Templates contain {token}, the
  * value at the token location; {verify_token}, the app's own token; and
  * {hmac}, the HMAC of the token keyed with the secret's bytes as given,
  * with hmac_hash and hmac_encoding. Other text, braces included, is
