@@ -55,10 +55,10 @@ static int inconclusive(struct whkp_check *check, const struct probe_text *text,
 }
 
 /*
- * Sends a request that the endpoint must reject. A 2xx response fails the
- * check with the problem "ACCEPTED: it answered STATUS to a request
- * REQUEST", and so does, as inconclusive, a response from no handler of
- * the webhook.
+ * Sends a request that the endpoint must reject with 4xx. A 2xx response
+ * fails the check with the problem "ACCEPTED: it answered STATUS to a
+ * request REQUEST", and so do, as inconclusive, a response from no handler
+ * of the webhook, and a 5xx.
  */
 static int probe(struct whkp_tester *t, const struct probe_text *text,
                  const struct whk_request *req, const char *local)
@@ -76,6 +76,16 @@ static int probe(struct whkp_tester *t, const struct probe_text *text,
     check->passed = response.status < 200 || response.status > 299;
     if (inconclusive(check, text, req, &response)) {
         /* The problem and the cause explain why. */
+    } else if (response.status >= 500) {
+        /* A crash on every request would otherwise pass as a rejection. */
+        check->passed = 0;
+        whkp_check_add_problem(
+            check, whkp_sprintf("it answered %ld to a request %s; reject it "
+                                "with 4xx (401 or 403), because a 5xx makes "
+                                "the provider retry and shows nothing about "
+                                "the signature check",
+                                response.status, text->request));
+        whkp_check_keep_body(check, &response);
     } else if (check->passed) {
         check->summary = strdup("rejected");
     } else {

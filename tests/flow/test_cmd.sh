@@ -126,6 +126,9 @@ expect_status 1 "redirect" "$WHK" test -p twilio \
   --target "http://127.0.0.1:$up/redirect" --public-url "$PUBLIC" --sample inbound-sms
 expect_in out "cause: the endpoint redirects (308) to /moved; most providers do not follow redirects" "redirect cause"
 expect_in out "missing signature    FAIL   308" "redirect is no rejection"
+expect_status 1 "app that fails on every request" "$WHK" test -p twilio \
+  --target "http://127.0.0.1:$up/error" --public-url "$PUBLIC" --sample inbound-sms
+expect_in out "it answered 500 to a request with a signature made with another secret; reject it with 4xx" "500 to a forgery fails"
 expect_status 1 "endless response" "$WHK" test -p twilio \
   --target "http://127.0.0.1:$up/endless" --public-url "$PUBLIC" --sample inbound-sms
 expect_in out "/endless sent a response body larger than 16 MiB" "endless response named"

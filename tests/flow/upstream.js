@@ -11,6 +11,7 @@
 //   /redirect answers 308 with Location /moved
 //   /missing  answers 404, as a framework does for a path without a route
 //   /get-only answers 405 with Allow: GET
+//   /error    answers 500, as an app that fails on every request
 //   other     answers 200 with a short text body
 // It prints its port on the first line of standard output, appends the
 // path of each request to requests.log in the current folder once the
@@ -65,6 +66,8 @@ function answer(socket, path) {
       + 'Content-Length: 0\r\nConnection: close\r\n\r\n');
   } else if (name.startsWith('/missing')) {
     respond(socket, '404 Not Found', '', `Cannot POST ${name}\n`);
+  } else if (name.startsWith('/error')) {
+    respond(socket, '500 Internal Server Error', '', 'TypeError: undefined\n');
   } else if (name.startsWith('/get-only')) {
     respond(socket, '405 Method Not Allowed', 'Allow: GET\r\n', '');
   } else {
