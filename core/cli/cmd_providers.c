@@ -263,10 +263,15 @@ static void print_challenges(const struct whk_descriptor *d)
     whkp_printf("\nEndpoint challenges (whk listen answers them, whk test "
                 "sends them)\n");
     for (const struct whk_challenge *c = d->challenges; c->name; c++) {
+        char status[16] = "any 2xx";
+
+        /* Status 0 means any 2xx, as in whk_challenge. */
+        if (c->status != 0)
+            snprintf(status, sizeof(status), "%d", c->status);
         whkp_printf("  %s: %s\n", c->name, c->description);
-        whkp_printf("    %s%s%s%s, expects %d%s%s\n", c->method,
+        whkp_printf("    %s%s%s%s, expects %s%s%s\n", c->method,
                     c->query ? " ?" : "", c->query ? c->query : "",
-                    c->is_signed ? " (signed)" : "", c->status,
+                    c->is_signed ? " (signed)" : "", status,
                     c->response_body ? " " : "",
                     c->response_body ? c->response_body : "");
         if (c->invalid_status)

@@ -17,6 +17,11 @@ url=https://hooks.example.com/webhooks/sns
 pids=()
 trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; wait; rm -rf "$WORK"' EXIT
 
+cli_case "show gives the challenge's status as any 2xx"
+run "$WHK" show sns
+expect_status 0
+expect_out "POST (signed), expects any 2xx"
+
 cli_case "sign without a key names the RSA key to make"
 run "$WHK" sign -p sns --sample notification --url $url
 expect_status 2
