@@ -104,7 +104,8 @@ int whkp_load_provider(const char *name, struct whk_registry **registry,
 static int add_header_option(struct whk_request *req, const char *line)
 {
     const char *colon = strchr(line, ':'), *value;
-    char *name;
+    char *name, *trimmed;
+    size_t value_len;
     enum whk_status status;
 
     if (colon == NULL || colon == line) {
@@ -120,9 +121,16 @@ static int add_header_option(struct whk_request *req, const char *line)
                    line);
         return 0;
     }
+    /* Trailing spaces and tabs are not part of a field value (RFC 9110). */
+    value_len = strlen(value);
+    while (value_len > 0 &&
+           (value[value_len - 1] == ' ' || value[value_len - 1] == '\t'))
+        value_len--;
     name = strndup(line, (size_t)(colon - line));
-    status =
-        name ? whk_request_set_header(req, name, value) : WHK_ERR_NO_MEMORY;
+    trimmed = strndup(value, value_len);
+    status = name && trimmed ? whk_request_set_header(req, name, trimmed)
+                             : WHK_ERR_NO_MEMORY;
+    free(trimmed);
     if (status == WHK_ERR_INVALID)
         whkp_error("--header '%s': the name '%s' has a character that a "
                    "header name cannot have (a space, a colon or a control "

@@ -345,6 +345,11 @@ run "$WHK" sign -p twilio --secret-env INPUT_SECRET --url "$url" \
 expect_status 2
 expect_err "has a line break (CR or LF) in its value; give each header with its own --header"
 
+cli_case "--header value with trailing spaces"
+run "$WHK" verify -p twilio --secret-env INPUT_SECRET --url "$url" \
+    -H "$form_type" -H "X-Twilio-Signature: $sig  " --data "@$form"
+expect_status 0
+
 cli_case "--header with a space in the name"
 run "$WHK" sign -p twilio --secret-env INPUT_SECRET --url "$url" \
     --data "@$form" -H 'X A: b'
