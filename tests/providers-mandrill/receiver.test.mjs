@@ -9,7 +9,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { execFile, spawn } from 'node:child_process';
+import { SANITIZER, processes, testEnv } from '../lib/whk-process.mjs';
 
 if (!fs.existsSync(new URL('./node_modules/express', import.meta.url))) {
   throw new Error('tests/providers-mandrill has no node_modules: run scripts/install-deps '
@@ -19,69 +19,18 @@ const { listen } = await import('./app.mjs');
 
 const WHK = process.env.WHK;
 const PUBLIC = 'https://hooks.example.com';
-const SANITIZER = /Sanitizer|runtime error:/;
 assert.ok(WHK, 'WHK must name the built whk executable');
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'whk-mandrill-receiver-'));
 process.on('exit', () => fs.rmSync(tmp, { recursive: true, force: true }));
 
 const token = crypto.randomBytes(16).toString('base64').replace(/[^A-Za-z0-9]/g, 'x').slice(0, 22);
-const env = {
+const env = testEnv({
   ...process.env,
   MANDRILL_WEBHOOK_KEY: token,
   PUBLIC_URL: PUBLIC,
-  ASAN_OPTIONS: process.env.ASAN_OPTIONS || 'exitcode=86',
-  LSAN_OPTIONS: process.env.LSAN_OPTIONS || 'exitcode=86',
-  UBSAN_OPTIONS: process.env.UBSAN_OPTIONS || 'exitcode=86:print_stacktrace=1',
-};
-for (const name of ['http_proxy', 'HTTP_PROXY', 'https_proxy', 'HTTPS_PROXY', 'all_proxy', 'ALL_PROXY']) {
-  delete env[name];
-}
-env.no_proxy = env.NO_PROXY = '127.0.0.1,localhost';
-
-function run(file, args, extraEnv = {}, input = undefined) {
-  return new Promise((resolve, reject) => {
-    const child = execFile(file, args, { env: { ...env, ...extraEnv }, cwd: tmp, timeout: 60000 },
-      (error, stdout, stderr) => {
-        if (SANITIZER.test(stderr)) {
-          reject(new Error(`sanitizer report from ${file} ${args.join(' ')}:\n${stderr}`));
-          return;
-        }
-        const result = { status: error ? error.code : 0, stdout, stderr };
-        if (args.includes('--json') && stdout.trim().startsWith('{')) result.report = JSON.parse(stdout);
-        resolve(result);
-      });
-    if (input !== undefined) child.stdin.end(input);
-  });
-}
-const whk = (args, extraEnv) => run(WHK, args, extraEnv);
-
-function startListen(args) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(WHK, ['listen', '--port', '0', ...args], { env, cwd: tmp });
-    let stdout = '';
-    let stderr = '';
-    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`whk listen did not start: ${stderr}`)); }, 10000);
-    child.stdout.on('data', (chunk) => {
-      stdout += chunk;
-      const match = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(stdout);
-      if (match && !child.port) {
-        child.port = Number(match[1]);
-        clearTimeout(timer);
-        resolve(child);
-      }
-    });
-    child.stderr.on('data', (chunk) => { stderr += chunk; });
-    child.output = () => ({ stdout, stderr });
-  });
-}
-
-function stopListen(child) {
-  return new Promise((resolve) => {
-    child.on('exit', (code) => resolve({ code, ...child.output() }));
-    child.kill('SIGTERM');
-  });
-}
+});
+const { run, whk, startListen, stopListen } = processes(WHK, env, tmp);
 
 const show = await whk(['show', 'mandrill', '--json']);
 assert.equal(show.status, 0, show.stderr);
