@@ -432,7 +432,7 @@ enum whkp_send_result {
     WHKP_SEND_FAILED       /* any other transfer error */
 };
 
-/* The largest response body whk holds in memory: 16 MiB. */
+/* The largest response body that whk reads into memory: 16 MiB. */
 #define WHKP_MAX_RESPONSE_BODY (16u * 1024 * 1024)
 
 /* Initializes libcurl once, before any thread starts; 0 on failure. */

@@ -95,8 +95,8 @@ static void print_row(const char *check, enum whkp_check_status status,
         upper[i] = (char)toupper((unsigned char)status_names[status][i]);
     upper[4] = '\0';
     printf("%s  %-18s  %s\n", upper, check, message);
-    /* A reader of a pipe sees each row as its check ends, and the rows
-     * printed so far survive when whk is killed. */
+    /* A reader of a pipe receives each row as its check ends, and the
+     * rows printed so far survive when whk is killed. */
     fflush(stdout);
 }
 

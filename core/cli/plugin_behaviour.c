@@ -202,10 +202,10 @@ static void tamper_body(struct run *run, const struct whk_request *req,
 }
 
 /*
- * Changes one character of what sign wrote into the body. The span is
- * from the first to the last byte that differ from the unsigned sample's
- * body, and the character is in its longest run of letters and digits,
- * which is the signature when that is the longest value written there.
+ * Changes one character of what sign wrote into the body. That span runs
+ * from the first to the last byte that differs from the unsigned sample's
+ * body. The changed character is in the span's longest run of letters and
+ * digits, which is the signature when it is the longest value written.
  */
 static void tamper_body_signature(struct run *run,
                                   const struct whk_request *req,

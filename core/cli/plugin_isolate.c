@@ -149,7 +149,7 @@ static void read_rows(struct whkp_check_report *report, json_t *done, int fd,
 
 /*
  * Waits for the child to end. A plugin that closed the pipe may still be
- * in a call, so the time limit holds here too.
+ * in a call, so the time limit applies here too.
  */
 static void reap(pid_t pid, const struct whkp_progress *progress,
                  struct outcome *out)

@@ -298,9 +298,9 @@ WHK_DESCRIPTOR(hubspot) = {
             .format = NULL,
         },
     /*
-     * NOTE: 5 s is HubSpot's current webhooks guide as understood, not
-     * opened here; copies of older versions quoted on HubSpot's community
-     * forum give 1 s and 2 s.
+     * NOTE: 5 s is an estimate, because HubSpot's current webhooks guide
+     * was not opened. Older versions quoted on HubSpot's community forum
+     * give 1 s and 2 s.
      */
     .timeout_ms = 5000,
     .timeout_error = "the delivery counts as failed and is retried",

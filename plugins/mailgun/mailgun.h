@@ -31,8 +31,8 @@ struct mailgun_fields {
  * Reads the signature fields of req's body, chosen by its Content-Type:
  * JSON, or application/x-www-form-urlencoded. Returns WHK_ERR_NOT_FOUND
  * when a field is missing, WHK_ERR_INVALID when the body or a field is
- * malformed, WHK_ERR_UNSUPPORTED for another media type; err names the field or
- * fault. Release f with mailgun_fields_clear().
+ * malformed, and WHK_ERR_UNSUPPORTED for another media type. err names the
+ * field or the fault. Release f with mailgun_fields_clear().
  */
 MAILGUN_HIDDEN enum whk_status
 mailgun_fields_read(const struct whk_request *req, struct mailgun_fields *f,

@@ -7,11 +7,11 @@
 //   /garbage  answers a line that is not HTTP and closes
 //   /slow     answers 200 after SLOW_MS milliseconds (default 3200)
 //   /hang     never answers
-//   /endless  answers 200 with a body that never ends, 64 KiB at a time
+//   /endless  responds 200 with a body that never ends, 64 KiB at a time
 //   /redirect answers 308 with Location /moved
 //   /missing  answers 404, as a framework does for a path without a route
 //   /get-only answers 405 with Allow: GET
-//   /error    answers 500, as an app that fails on every request
+//   /error    responds 500, as an app that fails on every request
 //   other     answers 200 with a short text body
 // It prints its port on the first line of standard output, appends the
 // path of each request to requests.log in the current folder once the

@@ -45,10 +45,10 @@ WHK_API char *whk_form_encode(const char *data, size_t len);
  * value is decoded as UTF-8 by the WHATWG Encoding Standard's decoder,
  * which Node.js uses, so every invalid sequence becomes U+FFFD. The copies
  * are sorted by key, then by value, in UTF-16 code unit order, which is
- * how JavaScript's Array.prototype.sort() compares strings; that differs
- * from byte order only where a character above U+FFFF meets one in
+ * how JavaScript's Array.prototype.sort() compares strings. That order
+ * differs from byte order only where a character above U+FFFF meets one in
  * U+E000..U+FFFF. Repeated pairs are kept, next to each other. On success
- * *sorted is one allocation holding the count parameters and their
+ * *sorted is one allocation containing the count parameters and their
  * NUL-terminated strings, released with whk_free().
  */
 WHK_API enum whk_status whk_params_sorted_text(const struct whk_param *params,
